@@ -9,7 +9,7 @@ indicators that read it; a registry change reloads the registry and drops the ca
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,7 @@ from healthplan.engine.compiler import CompiledExpr, Compiler, TermRef, sql_stri
 from healthplan.engine.rollup import TermBuilder, term_data_elements
 from healthplan.store import audit
 from healthplan.store.database import Database
-from healthplan.store.snapshot import read_snapshot, read_value_totals, registry_tables
+from healthplan.store.snapshot import Snapshot, read_snapshot, read_value_totals, registry_tables
 from healthplan.store.values import data_elements
 
 #: Beyond this many audit entries since the last load, reloading everything is cheaper than replaying.
@@ -66,7 +66,8 @@ class _Compiled:
 class Analytics:
     """The analytics engine over one database."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database | None) -> None:
+        """``database`` None: an engine over tables given to :meth:`load_snapshot` only (tests, benchmarks)."""
         self.database = database
         self.con: Any = duckdb.connect()
         self.elements: dict[str, DataElement] = {}
@@ -86,10 +87,16 @@ class Analytics:
 
     def load(self) -> None:
         """Copy the registry and all values from the store into DuckDB."""
+        assert self.database is not None, "an engine without a database is loaded with load_snapshot()"
         with self.database.sessions() as session:
             snap = read_snapshot(session)
-            self.elements.clear()
-            self.elements.update(data_elements(session))
+            elements = data_elements(session)
+        self.load_snapshot(snap, elements)
+
+    def load_snapshot(self, snap: Snapshot, elements: Mapping[str, DataElement]) -> None:
+        """Load given tables (the store's, or built in memory by tests and benchmarks)."""
+        self.elements.clear()
+        self.elements.update(elements)
         self._load_registry(snap.org_units, snap.versions)
         self.con.register("snap_values", snap.values)
         self.con.execute("CREATE OR REPLACE TABLE dv AS SELECT de, ou_id, period, value FROM snap_values")
@@ -169,6 +176,8 @@ class Analytics:
 
     def refresh(self) -> int:
         """Apply the writes made since the last load or refresh; returns how many audit entries were read."""
+        if self.database is None:
+            return 0
         if self.audit_id < 0:
             self.load()
             return 0

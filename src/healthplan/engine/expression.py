@@ -239,8 +239,9 @@ class _ToAst(Transformer[Token, Expr]):
         return CountAreas(str(level), flt, _col(keyword))
 
     def shift(self, items: list[Any]) -> Shift:
-        kind = "previous" if str(items[0]) == "previous" else "baseline"
-        return Shift(kind, items[1], _col(items[0]))
+        if str(items[0]) == "previous":
+            return Shift("previous", items[1], _col(items[0]))
+        return Shift("baseline", items[1], _col(items[0]))
 
     def if_func(self, items: list[Any]) -> If:
         return If(items[1], items[2], items[3])
@@ -321,7 +322,7 @@ def parse(text: str) -> Expr:
         raise ExpressionError(text, len(text) + 1, "表达式不完整", f"unexpected end; expected {_expected(exc)}") \
             from None
     except UnexpectedCharacters as exc:
-        word = _word_at(text, exc.pos_in_stream)
+        word = _word_at(text, exc.pos_in_stream or 0)
         raise ExpressionError(text, exc.column, f"无法识别“{word}”，此处应为 {_expected(exc)}",
                               f"unexpected {word!r}; expected {_expected(exc)}") from None
     except UnexpectedInput as exc:

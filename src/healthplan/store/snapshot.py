@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from healthplan.store import audit
@@ -23,9 +23,9 @@ class Snapshot:
     audit_id: int
 
 
-def _table(session: Session, query: Select[Any], names: list[str], types: list[Any]) -> Any:
+def _table(session: Session, query: Any, names: list[str], types: list[Any]) -> Any:
     rows = session.execute(query).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in names]
     return pa.table({n: pa.array(list(c), type=t) for n, c, t in zip(names, columns, types, strict=True)})
 
 
@@ -49,7 +49,7 @@ _VALUE_NAMES = ["de", "ou_id", "period", "value"]
 _VALUE_TYPES = [pa.string(), pa.int64(), pa.string(), pa.float64()]
 
 
-def _values_query() -> Select[Any]:
+def _values_query() -> Any:
     d = DataValueRow
     return (select(d.data_element, d.org_unit_id, d.period, func.sum(d.value))
             .group_by(d.data_element, d.org_unit_id, d.period))

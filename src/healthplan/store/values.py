@@ -8,13 +8,13 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from sqlalchemy import select, tuple_
+from sqlalchemy import delete, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from healthplan.domain.data import Aggregation, DataElement, Kind, RecordedAt, ValueType
 from healthplan.store import audit
 from healthplan.store.registry import Changes, code_to_id
-from healthplan.store.schema import DataElementRow, DataValueRow, OrgUnitRow
+from healthplan.store.schema import AuditRow, DataElementRow, DataValueRow, OrgUnitRow
 
 
 def core_data_elements() -> list[DataElement]:
@@ -74,58 +74,85 @@ class ValueWrite:
 
 
 def write_values(session: Session, writes: Sequence[ValueWrite], user: str, reason: str = "") -> Changes:
-    """Insert, update or delete values; every change is audited with its old and new value."""
+    """Insert, update or delete values; every change is audited with its old and new value.
+
+    Set-based (Core bulk statements), so a yearly statistical report of 10⁵ values imports in seconds.
+    """
     changes = Changes()
     if not writes:
         return changes
     ids = code_to_id(session)
-    keys = {(w.data_element, ids[w.org_unit], w.period, w.disaggregation) for w in writes}
-    stored: dict[tuple[str, int, str, str], DataValueRow] = {}
-    key_list = list(keys)
-    for start in range(0, len(key_list), 500):
-        chunk = key_list[start:start + 500]
-        query = select(DataValueRow).where(tuple_(DataValueRow.data_element, DataValueRow.org_unit_id,
-                                                  DataValueRow.period, DataValueRow.disaggregation).in_(chunk))
-        for row in session.scalars(query):
-            stored[(row.data_element, row.org_unit_id, row.period, row.disaggregation)] = row
+    stored = _stored_rows(session, {(w.data_element, ids[w.org_unit], w.period, w.disaggregation) for w in writes})
     stamp = audit.now()
-    new_rows = []
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    deletes: list[int] = []
+    trail: list[dict[str, object]] = []
     for w in writes:
         key = (w.data_element, ids[w.org_unit], w.period, w.disaggregation)
-        row = stored.get(key)
-        old = row.value if row is not None else None
-        if w.value is None and row is None:
+        found = stored.get(key)
+        old = found[1] if found is not None else None
+        if (w.value is None and found is None) or (
+                found is not None and w.value is not None and found[1] == w.value and found[2] == w.comment):
             changes.unchanged += 1
             continue
-        if row is not None and w.value is not None and row.value == w.value and row.comment == w.comment:
-            changes.unchanged += 1
-            continue
-        if row is None:
-            assert w.value is not None
-            row = DataValueRow(data_element=w.data_element, org_unit_id=key[1], period=w.period,
-                               disaggregation=w.disaggregation, value=w.value, comment=w.comment,
-                               updated_by=user, updated_at=stamp)
-            new_rows.append(row)
-            stored[key] = row
+        if found is None:
+            inserts.append({"data_element": w.data_element, "org_unit_id": key[1], "period": w.period,
+                            "disaggregation": w.disaggregation, "value": w.value, "comment": w.comment,
+                            "state": "draft", "updated_by": user, "updated_at": stamp})
             changes.inserted += 1
             action = "insert"
         elif w.value is None:
-            session.delete(row)
-            del stored[key]
+            deletes.append(found[0])
             changes.updated += 1
             action = "delete"
         else:
-            row.value, row.comment, row.updated_by, row.updated_at = w.value, w.comment, user, stamp
+            updates.append({"id": found[0], "value": w.value, "comment": w.comment, "updated_by": user,
+                            "updated_at": stamp})
             changes.updated += 1
             action = "update"
-        audit.record(session, user=user, action=action, entity="data_value",
-                     key=f"{w.data_element}|{w.org_unit}|{w.period}|{w.disaggregation}",
-                     data_element=w.data_element, org_unit=w.org_unit, period=w.period,
-                     old=None if old is None else repr(old), new=None if w.value is None else repr(w.value),
-                     reason=reason, at=stamp)
-    session.add_all(new_rows)
-    session.flush()
+        if w.value is None:
+            stored.pop(key, None)
+        else:
+            stored[key] = (found[0] if found else -1, w.value, w.comment)
+        trail.append({"at": stamp, "user": user, "action": action, "entity": "data_value",
+                      "key": f"{w.data_element}|{w.org_unit}|{w.period}|{w.disaggregation}",
+                      "data_element": w.data_element, "org_unit": w.org_unit, "period": w.period,
+                      "old_value": None if old is None else repr(old),
+                      "new_value": None if w.value is None else repr(w.value), "reason": reason})
+    if inserts:
+        session.execute(insert(DataValueRow), inserts)
+    if updates:
+        session.execute(update(DataValueRow), updates)
+    for start in range(0, len(deletes), 500):
+        session.execute(delete(DataValueRow).where(DataValueRow.id.in_(deletes[start:start + 500])))
+    if trail:
+        session.execute(insert(AuditRow), trail)
     return changes
+
+
+def _stored_rows(session: Session, keys: set[tuple[str, int, str, str]]
+                 ) -> dict[tuple[str, int, str, str], tuple[int, float, str]]:
+    """(id, value, comment) of stored values for ``keys``: by key for small writes, by element×period for bulk."""
+    d = DataValueRow
+    columns = (d.data_element, d.org_unit_id, d.period, d.disaggregation, d.id, d.value, d.comment)
+    queries = []
+    if len(keys) > 2000:
+        elements = sorted({k[0] for k in keys})
+        periods = sorted({k[2] for k in keys})
+        queries.append(select(*columns).where(d.data_element.in_(elements), d.period.in_(periods)))
+    else:
+        key_list = sorted(keys)
+        for start in range(0, len(key_list), 500):
+            chunk = key_list[start:start + 500]
+            queries.append(select(*columns).where(tuple_(d.data_element, d.org_unit_id, d.period,
+                                                         d.disaggregation).in_(chunk)))
+    result = {}
+    for query in queries:
+        for de, ou, period, disagg, id_, value, comment in session.execute(query):
+            if (de, ou, period, disagg) in keys:
+                result[(de, ou, period, disagg)] = (id_, value, comment)
+    return result
 
 
 def read_values(session: Session, data_element: str | None = None, org_unit: str | None = None,
