@@ -41,6 +41,7 @@ class PgServer:
     root: Path
     port: int
     run_as: str | None
+    settings: tuple[str, ...] = ()
 
     def _cmd(self, *args: str) -> list[str]:
         if self.run_as:
@@ -56,7 +57,7 @@ class PgServer:
                                  "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"),
                        check=True, capture_output=True)
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off " \
-                  "-c synchronous_commit=off -c full_page_writes=off"
+                  "-c synchronous_commit=off -c full_page_writes=off " + " ".join(f"-c {s}" for s in self.settings)
         subprocess.run(self._cmd(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-w",
                                  "-l", str(self.root / "server.log"), "start"), check=True, capture_output=True)
 
@@ -78,7 +79,7 @@ class PgServer:
         return self.url(name)
 
 
-def start_server() -> PgServer:
+def start_server(settings: tuple[str, ...] = ()) -> PgServer:
     bin_dir = find_bin_dir()
     if bin_dir is None:
         raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql); "
@@ -89,7 +90,7 @@ def start_server() -> PgServer:
         run_as = "postgres"
         shutil.chown(root, run_as, run_as)
         root.chmod(0o700)
-    server = PgServer(bin_dir, root, _free_port(), run_as)
+    server = PgServer(bin_dir, root, _free_port(), run_as, settings)
     for attempt in range(3):
         try:
             server.start()

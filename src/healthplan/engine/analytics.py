@@ -21,6 +21,14 @@ from healthplan.domain.indicators import Indicator
 from healthplan.domain.periods import Period, PeriodError
 from healthplan.domain.problems import HealthplanError, NotFound
 from healthplan.domain.registry import Level
+from healthplan.engine.batch import (
+    create_exact_values,
+    create_run_tables,
+    create_table,
+    facilities_as_of,
+    indicator_select,
+    shift_column,
+)
 from healthplan.engine.compiler import CompiledExpr, Compiler, TermRef, sql_string
 from healthplan.engine.rollup import TermBuilder, term_data_elements
 from healthplan.store import audit
@@ -78,6 +86,7 @@ class Analytics:
         self.facility_ids: set[int] = set()
         self.periods: dict[str, Period] = {}
         self._computed: set[tuple[str, str, int | None]] = set()
+        self._fac_at_periods: set[str] = set()
         self._compiled: dict[str, _Compiled] = {}
 
     def close(self) -> None:
@@ -99,7 +108,8 @@ class Analytics:
         self.elements.update(elements)
         self._load_registry(snap.org_units, snap.versions)
         self.con.register("snap_values", snap.values)
-        self.con.execute("CREATE OR REPLACE TABLE dv AS SELECT de, ou_id, period, value FROM snap_values")
+        self.con.execute("CREATE OR REPLACE TABLE dv AS SELECT de, ou_id, period, value FROM snap_values "
+                         "ORDER BY period, de")  # zone maps then skip the row groups of other periods
         self.con.unregister("snap_values")
         self.con.register("snap_elements", snap.data_elements)
         self.con.execute("CREATE OR REPLACE TABLE de_meta AS SELECT * FROM snap_elements")
@@ -161,6 +171,9 @@ class Analytics:
             FROM snap_versions""")
         for name in ("snap_areas", "snap_closure", "snap_versions"):
             self.con.unregister(name)
+        create_table(self.con.execute, "req_none", [("code", "VARCHAR"), ("start", "DATE"), ('"end"', "DATE")], [])
+        self.con.execute(f"CREATE OR REPLACE TABLE fac_at_all AS {facilities_as_of('req_none')}")
+        self._fac_at_periods.clear()
 
     def _add_periods(self, codes: Iterable[str]) -> None:
         for code in codes:
@@ -200,11 +213,13 @@ class Analytics:
                     if e.entity == "data_value" and e.data_element and e.org_unit in self.code_to_id and e.period}
             totals = read_value_totals(session, keys) if keys else None
         if keys:
-            self._apply_values(keys, totals)
+            self.apply_values(keys, totals)
         self.audit_id = entries[-1].id if entries else latest
         return len(entries)
 
-    def _apply_values(self, keys: set[tuple[str, int, str]], totals: Any) -> None:
+    def apply_values(self, keys: set[tuple[str, int, str]], totals: Any) -> None:
+        """Replace the values of (element, org unit id, period) ``keys`` by ``totals`` (Arrow: de, ou_id, period,
+        value; a key absent from it was deleted) and drop the cached results that read them."""
         key_table = pa.table({"de": [k[0] for k in keys], "ou_id": pa.array([k[1] for k in keys], pa.int64()),
                               "period": [k[2] for k in keys]})
         self.con.register("changed_keys", key_table)
@@ -266,6 +281,13 @@ class Analytics:
                  org_units: Sequence[str] | None = None, *, base_period: str | None = None,
                  progress: Any = None) -> list[IndicatorValue]:
         """Values of ``indicators`` for ``org_units`` (default: every area) and ``periods`` (codes)."""
+        compiled, ou_ids = self.compute(indicators, periods, org_units, base_period=base_period, progress=progress)
+        return self._read(compiled, periods, ou_ids)
+
+    def compute(self, indicators: Sequence[Indicator], periods: Sequence[str],
+                org_units: Sequence[str] | None = None, *, base_period: str | None = None,
+                progress: Any = None) -> tuple[list[_Compiled], list[int]]:
+        """Bring the cache up to date for these indicators, periods and org units (nothing read back)."""
         self.refresh()
         for code in periods:
             try:
@@ -291,33 +313,49 @@ class Analytics:
                     todo.setdefault(c.key, set()).add(period)
         if todo:
             self._compute({c.key: c for c in compiled if c.key in todo}, todo, fac_ids, base_period, progress)
-        return self._read(compiled, periods, ou_ids)
+        return compiled, ou_ids
 
     def _compute(self, compiled: dict[str, _Compiled], todo: dict[str, set[str]], fac_ids: list[int],
                  base_period: str | None, progress: Any) -> None:
         main = sorted(set().union(*todo.values()))
         shifts = sorted({r.shift for c in compiled.values() for r in c.refs}, key=lambda s: (s is None, s or 0))
-        shifted = {code: {s: self._shifted(code, s, base_period) for s in shifts} for code in main}
-        needed = set(main) | {p for m in shifted.values() for p in m.values()}
+        shift_columns = {s: shift_column(s) for s in shifts}
+        targets = {code: {shift_columns[s]: self._shifted(code, s, base_period) for s in shifts} for code in main}
+        needed = set(main) | {p for columns in targets.values() for p in columns.values()}
         self._add_periods(needed)
-        des = set().union(*(c.data_elements for c in compiled.values()))
-        self._prepare(sorted(needed), des, fac_ids)
+        req = [self.periods[p] for p in sorted(needed)]
+        create_run_tables(self.con.execute, req, fac_ids, sorted(targets.items()))
+        self._facilities_as_of(req)
+        self._resolve_values(req, set().union(*(c.data_elements for c in compiled.values())))
         builder = TermBuilder(self.con, self.compiler, self.elements)
-        shift_cols = {s: ("pb" if s is None else f"p{'m' if s < 0 else ''}{abs(s)}") for s in shifts}
-        shift_rows = {"period": main, **{col: [shifted[p][s] for p in main] for s, col in shift_cols.items()}}
-        self.con.register("shift_rows", pa.table(shift_rows))
-        self.con.execute("CREATE OR REPLACE TEMP TABLE shifts AS SELECT * FROM shift_rows")
-        self.con.unregister("shift_rows")
         try:
             for c in compiled.values():
-                self._compute_one(c, sorted(todo[c.key]), builder, shift_cols)
-                for period in todo[c.key]:
+                periods = sorted(todo[c.key])
+                stale = [p for p in periods if (c.key, p, None) in self._computed]  # more facilities wanted
+                if stale:
+                    stale_list = ", ".join(sql_string(p) for p in stale)
+                    self.con.execute(f"DELETE FROM cache WHERE key = {sql_string(c.key)} AND period IN ({stale_list})")
+                select = indicator_select(c.key, c.numerator, c.denominator, c.indicator.factor, c.refs, builder,
+                                          shift_columns, periods)
+                self.con.execute(f"INSERT INTO cache {select}")
+                for period in periods:
                     self._computed.add((c.key, period, None))
                     self._computed.update((c.key, period, f) for f in fac_ids)
                 if progress is not None:
                     progress()
         finally:
             builder.drop()
+
+    def _facilities_as_of(self, req: list[Period]) -> None:
+        """``fac_at`` for the requested periods, from a table kept per period until the registry changes."""
+        missing = [p for p in req if p.code not in self._fac_at_periods]
+        if missing:
+            create_table(self.con.execute, "req_new", [("code", "VARCHAR"), ("start", "DATE"), ('"end"', "DATE")],
+                         [(p.code, p.start, p.end) for p in missing])
+            self.con.execute(f"INSERT INTO fac_at_all {facilities_as_of('req_new')}")
+            self._fac_at_periods.update(p.code for p in missing)
+        codes = ", ".join(sql_string(p.code) for p in req)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE fac_at AS SELECT * FROM fac_at_all WHERE period IN ({codes})")
 
     def _shifted(self, code: str, shift: int | None, base_period: str | None) -> str:
         if shift is None:
@@ -326,47 +364,6 @@ class Analytics:
             return base_period
         return self.periods[code].shift(shift).code if shift else code
 
-    def _compute_one(self, c: _Compiled, periods: list[str], builder: TermBuilder,
-                     shift_cols: dict[int | None, str]) -> None:
-        joins = "".join(
-            f" LEFT JOIN {builder.table(ref.term)} {alias} ON {alias}.ou_id = g.ou_id "
-            f"AND {alias}.period = s.{shift_cols[ref.shift]}"
-            for ref, alias in c.refs.items())
-        num = c.numerator.sql
-        den = c.denominator.sql if c.denominator else "NULL"
-        factor = repr(float(c.indicator.factor))
-        value = (f"({num}) * {factor}" if c.denominator is None
-                 else f"CAST({num} AS DOUBLE) / NULLIF({den}, 0) * {factor}")
-        period_list = ", ".join(sql_string(p) for p in periods)
-        self.con.execute(f"DELETE FROM cache WHERE key = {sql_string(c.key)} AND period IN ({period_list})")
-        self.con.execute(f"""
-            INSERT INTO cache
-            SELECT {sql_string(c.key)}, g.ou_id, g.period, {num}, {den}, {value}
-            FROM (SELECT ou_id, period FROM area_grid UNION ALL
-                  SELECT w.id, q.code FROM want_fac w CROSS JOIN req q) g
-            JOIN shifts s ON s.period = g.period{joins}
-            WHERE g.period IN ({period_list})""")
-
-    def _prepare(self, periods: list[str], des: set[str], fac_ids: list[int]) -> None:
-        """Per-evaluation tables: requested periods, facility versions as of them, resolved values."""
-        req = [self.periods[p] for p in periods]
-        self.con.register("req_rows", pa.table({
-            "code": [p.code for p in req], "start": pa.array([p.start for p in req], pa.date32()),
-            "end": pa.array([p.end for p in req], pa.date32())}))
-        self.con.execute('CREATE OR REPLACE TEMP TABLE req AS SELECT code, start, "end" FROM req_rows')
-        self.con.unregister("req_rows")
-        self.con.register("want_rows", pa.table({"id": pa.array(fac_ids, pa.int64())}))
-        self.con.execute("CREATE OR REPLACE TEMP TABLE want_fac AS SELECT id FROM want_rows")
-        self.con.unregister("want_rows")
-        self.con.execute("""CREATE OR REPLACE TEMP TABLE area_grid AS
-            SELECT a.id AS ou_id, q.code AS period FROM areas a CROSS JOIN req q""")
-        self.con.execute("""CREATE OR REPLACE TEMP TABLE fac_at AS
-            SELECT q.code AS period, v.*,
-                   (v.valid_from <= q."end" AND (v.valid_to IS NULL OR v.valid_to > q."end")) AS active_end
-            FROM fversions v JOIN req q ON v.valid_from <= q."end" AND (v.valid_to IS NULL OR v.valid_to > q.start)
-            QUALIFY row_number() OVER (PARTITION BY q.code, v.fid ORDER BY v.valid_from DESC) = 1""")
-        self._resolve_values(req, des)
-
     def _resolve_values(self, req: list[Period], des: set[str]) -> None:
         """``rv``: each (element, org unit, requested period) once — the exact record, else sub-periods.
 
@@ -374,16 +371,14 @@ class Analytics:
         the latest-ending record (the period-end level).
         """
         pairs = [(q.code, s.code, q.code == s.code) for q in req for s in self.periods.values() if q.contains(s)]
+        if all(p[2] for p in pairs):
+            create_exact_values(self.con.execute, des)
+            return
         de_list = ", ".join(sql_string(d) for d in sorted(des)) or "NULL"
         self.con.register("pmap_rows", pa.table({"target": [p[0] for p in pairs], "sub": [p[1] for p in pairs],
                                                  "exact": pa.array([p[2] for p in pairs], pa.bool_())}))
         self.con.execute("CREATE OR REPLACE TEMP TABLE pmap AS SELECT * FROM pmap_rows")
         self.con.unregister("pmap_rows")
-        if all(p[2] for p in pairs):
-            self.con.execute(f"""CREATE OR REPLACE TEMP TABLE rv AS
-                SELECT de, ou_id, period, value FROM dv
-                WHERE de IN ({de_list}) AND period IN (SELECT target FROM pmap)""")
-            return
         subs = [s for s in self.periods.values() if any(q.contains(s) for q in req)]
         self.con.register("sub_rows", pa.table({
             "code": [s.code for s in subs], "start": pa.array([s.start for s in subs], pa.date32()),
@@ -414,19 +409,15 @@ class Analytics:
                                                 "ord": list(range(len(ou_ids)))}))
         self.con.register("want_periods", pa.table({"period": list(periods), "ord": list(range(len(periods)))}))
         rows = self.con.execute("""
-            SELECT k.key, o.ou_id, p.period, c.value, c.numerator, c.denominator
+            SELECT k.key, o.ou_id, p.period,
+                   CASE WHEN isfinite(c.value) THEN c.value END,
+                   CASE WHEN isfinite(c.numerator) THEN c.numerator END,
+                   CASE WHEN isfinite(c.denominator) THEN c.denominator END
             FROM want_keys k CROSS JOIN want_periods p CROSS JOIN want_ous o
             LEFT JOIN cache c ON c.key = k.key AND c.period = p.period AND c.ou_id = o.ou_id
             ORDER BY k.ord, o.ord, p.ord""").fetchall()
         for name in ("want_keys", "want_ous", "want_periods"):
             self.con.unregister(name)
         code_of = {c.key: c.indicator.code for c in compiled}
-        return [IndicatorValue(code_of[key], self.id_to_code[ou], period, _clean(v), _clean(n), _clean(d))
-                for key, ou, period, v, n, d in rows]
-
-
-def _clean(value: float | None) -> float | None:
-    """NaN/inf (e.g. 0/0 that slipped through) are no value."""
-    if value is None or value != value or value in (float("inf"), float("-inf")):
-        return None
-    return float(value)
+        names = self.id_to_code
+        return [IndicatorValue(code_of[key], names[ou], period, v, n, d) for key, ou, period, v, n, d in rows]

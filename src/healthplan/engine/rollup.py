@@ -77,6 +77,11 @@ class TermBuilder:
         self.tables[term] = name
         return name
 
+    def _create(self, name: str, query: str) -> None:
+        """A temp table from a query, in SQL that DuckDB and PostgreSQL both run (the benchmark's peer)."""
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+        self.con.execute(f"CREATE TEMP TABLE {name} AS {query}")
+
     def drop(self) -> None:
         for name in {*self.tables.values(), *self.presence.values()}:
             self.con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -98,21 +103,20 @@ class TermBuilder:
             return name
         name = self._name("p")
         d = sql_string(de)
-        self.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
+        self._create(name, f"""
             WITH own AS (SELECT r.ou_id AS n, r.period, r.value FROM rv r JOIN areas a ON a.id = r.ou_id
                          WHERE r.de = {d}),
                  fv AS ({self._facility_values(de)}),
-                 fsum AS (SELECT parent_id AS n, period, sum(value) AS value FROM fv GROUP BY ALL),
+                 fsum AS (SELECT parent_id AS n, period, sum(value) AS value FROM fv GROUP BY parent_id, period),
                  node AS (SELECT coalesce(o.n, s.n) AS n, coalesce(o.period, s.period) AS period,
                                  coalesce(o.value, s.value) AS value
                           FROM own o FULL JOIN fsum s ON o.n = s.n AND o.period = s.period),
                  blk AS (SELECT c.des AS n, o.period, max(c.anc_depth) AS d
-                         FROM own o JOIN closure c ON c.anc = o.n AND c.des <> c.anc GROUP BY ALL)
+                         FROM own o JOIN closure c ON c.anc = o.n AND c.des <> c.anc GROUP BY c.des, o.period)
             SELECT c.anc AS ou_id, x.period, sum(x.value) AS v
             FROM node x LEFT JOIN blk b ON b.n = x.n AND b.period = x.period
             JOIN closure c ON c.des = x.n AND c.anc_depth > coalesce(b.d, -1)
-            GROUP BY ALL
+            GROUP BY c.anc, x.period
             UNION ALL
             SELECT fid, period, value FROM fv WHERE fid IN (SELECT id FROM want_fac)""")
         self.presence[de] = name
@@ -120,8 +124,7 @@ class TermBuilder:
 
     def _own_values(self, name: str, de: str) -> None:
         """Non-additive elements (人均预期寿命): only what is recorded at the org unit itself."""
-        self.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
+        self._create(name, f"""
             SELECT r.ou_id, r.period, r.value AS v FROM rv r
             WHERE r.de = {sql_string(de)} AND (r.ou_id IN (SELECT id FROM areas) OR r.ou_id IN (SELECT id FROM want_fac))""")
 
@@ -141,11 +144,11 @@ class TermBuilder:
         base = (f"FROM rv r JOIN fac_at f ON f.fid = r.ou_id AND f.period = r.period{self._joins(flt)} "
                 f"WHERE r.de = {sql_string(de)}{active}")
         self.presence_table(de)
-        self.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
-            WITH fv AS (SELECT f.parent_id, r.period, sum(r.value) AS value {base} AND ({flt.sql}) GROUP BY ALL),
+        self._create(name, f"""
+            WITH fv AS (SELECT f.parent_id, r.period, sum(r.value) AS value {base} AND ({flt.sql})
+                         GROUP BY f.parent_id, r.period),
                  s AS (SELECT c.anc AS ou_id, fv.period, sum(fv.value) AS v FROM fv
-                       JOIN closure c ON c.des = fv.parent_id GROUP BY ALL)
+                       JOIN closure c ON c.des = fv.parent_id GROUP BY c.anc, fv.period)
             SELECT g.ou_id, g.period, coalesce(s.v, 0) AS v
             FROM (SELECT ou_id, period FROM {self.presence_table(de)}
                   WHERE ou_id IN (SELECT id FROM areas)) g{self._presence_join(flt.required)}
@@ -156,12 +159,12 @@ class TermBuilder:
 
     def _count_facilities(self, name: str, flt: FilterSql) -> None:
         base = f"FROM fac_at f{self._joins(flt)} WHERE f.active_end"
-        self.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
-            WITH fc AS (SELECT f.parent_id, f.period, count(*) AS n {base} AND ({flt.sql}) GROUP BY ALL),
+        self._create(name, f"""
+            WITH fc AS (SELECT f.parent_id, f.period, count(*) AS n {base} AND ({flt.sql})
+                        GROUP BY f.parent_id, f.period),
                  s AS (SELECT c.anc AS ou_id, fc.period, sum(fc.n) AS v FROM fc
-                       JOIN closure c ON c.des = fc.parent_id GROUP BY ALL)
-            SELECT g.ou_id, g.period, CAST(coalesce(s.v, 0) AS DOUBLE) AS v
+                       JOIN closure c ON c.des = fc.parent_id GROUP BY c.anc, fc.period)
+            SELECT g.ou_id, g.period, CAST(coalesce(s.v, 0) AS DOUBLE PRECISION) AS v
             FROM area_grid g{self._presence_join(flt.required)}
             LEFT JOIN s ON s.ou_id = g.ou_id AND s.period = g.period
             UNION ALL
@@ -174,13 +177,12 @@ class TermBuilder:
         joins = "".join(f" LEFT JOIN {tab} t{i} ON t{i}.ou_id = a.id AND t{i}.period = q.code"
                         for i, tab in enumerate(inner))
         needs = [code for t in flt.terms if isinstance(t, SumTerm | ValueTerm) for code in [t.de]]
-        self.con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE {name} AS
+        self._create(name, f"""
             WITH cand AS (SELECT a.id, q.code AS period, a.urban_rural{columns}
                           FROM areas a CROSS JOIN req q{joins} WHERE a.level = {sql_string(level)}),
                  hit AS (SELECT a.id, a.period FROM cand a WHERE {flt.sql}),
                  s AS (SELECT c.anc AS ou_id, h.period, count(*) AS v FROM hit h
-                       JOIN closure c ON c.des = h.id GROUP BY ALL)
-            SELECT g.ou_id, g.period, CAST(coalesce(s.v, 0) AS DOUBLE) AS v
+                       JOIN closure c ON c.des = h.id GROUP BY c.anc, h.period)
+            SELECT g.ou_id, g.period, CAST(coalesce(s.v, 0) AS DOUBLE PRECISION) AS v
             FROM area_grid g{self._presence_join(needs)}
             LEFT JOIN s ON s.ou_id = g.ou_id AND s.period = g.period""")

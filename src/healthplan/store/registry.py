@@ -44,8 +44,17 @@ class Changes:
         return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged}
 
 
-def code_to_id(session: Session) -> dict[str, int]:
-    return {code: id_ for code, id_ in session.execute(select(OrgUnitRow.code, OrgUnitRow.id))}
+def code_to_id(session: Session, codes: Iterable[str] | None = None) -> dict[str, int]:
+    """Ids by code: of ``codes`` only (a small write), or of every org unit."""
+    query = select(OrgUnitRow.code, OrgUnitRow.id)
+    if codes is None:
+        return {code: id_ for code, id_ in session.execute(query)}
+    wanted = sorted(set(codes))
+    result: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        result.update({code: id_ for code, id_ in session.execute(query.where(OrgUnitRow.code.in_(chunk)))})
+    return result
 
 
 def org_unit_codes(session: Session) -> dict[str, str]:

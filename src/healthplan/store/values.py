@@ -81,7 +81,7 @@ def write_values(session: Session, writes: Sequence[ValueWrite], user: str, reas
     changes = Changes()
     if not writes:
         return changes
-    ids = code_to_id(session)
+    ids = code_to_id(session, None if len(writes) > 5000 else (w.org_unit for w in writes))
     stored = _stored_rows(session, {(w.data_element, ids[w.org_unit], w.period, w.disaggregation) for w in writes})
     stamp = audit.now()
     inserts: list[dict[str, object]] = []
