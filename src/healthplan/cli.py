@@ -3,27 +3,32 @@
 from __future__ import annotations
 
 import getpass
-import json
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from healthplan.clikit import (
+    Context,
+    DatabaseOption,
+    FileFormat,
+    Format,
+    console,
+    context_of,
+    errors,
+    print_json,
+    progress_bar,
+    report,
+)
 from healthplan.domain.plans import Nature, Status
 from healthplan.domain.problems import HealthplanError, ValidationFailed
 from healthplan.engine.analytics import Analytics
 from healthplan.engine.catalog import Catalog
-from healthplan.store.database import ENV_URL, Database
+from healthplan.store.database import Database
 from healthplan.store.plans import get_plan, list_plans, user_indicators
-from healthplan.store.registry import Changes
 
 app = typer.Typer(name="healthplan", help="区域卫生规划监测评估平台 healthplan — 规划、监测与评估。",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -31,47 +36,6 @@ import_app = typer.Typer(help="导入数据（全部校验通过才写入）/ im
 export_app = typer.Typer(help="导出数据与结果 / export values and results", no_args_is_help=True)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
-
-console = Console()
-errors = Console(stderr=True)
-
-
-class Format(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
-class FileFormat(StrEnum):
-    CSV = "csv"
-    XLSX = "xlsx"
-    JSON = "json"
-
-
-class Context:
-    def __init__(self, database_url: str | None, user: str) -> None:
-        self.database_url = database_url
-        self.user = user
-        self._database: Database | None = None
-
-    @property
-    def database(self) -> Database:
-        if self._database is None:
-            self._database = Database(self.database_url)
-        return self._database
-
-    def ready(self) -> Database:
-        self.database.require_schema()
-        return self.database
-
-
-def _ctx(ctx: typer.Context) -> Context:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, Context)
-    return obj
-
-
-DatabaseOption = Annotated[str | None, typer.Option(
-    "--database", help=f"数据库地址（默认 ${ENV_URL} 或内置 SQLite 文件）/ database URL", envvar=ENV_URL)]
 
 
 @app.callback()
@@ -81,23 +45,7 @@ def main_options(ctx: typer.Context, database: DatabaseOption = None,
     ctx.obj = Context(database, user or getpass.getuser())
 
 
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _report(changes: Changes, what: str) -> None:
-    console.print(f"[green]{what}[/green]：新增 {changes.inserted}，更新 {changes.updated}，未变 {changes.unchanged} "
-                  f"/ inserted {changes.inserted}, updated {changes.updated}, unchanged {changes.unchanged}")
-
-
-@contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[], None]]:
-    """A Rich progress bar on stderr; yields the function that advances it."""
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=errors, transient=False) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda: bar.advance(task)
-
+# ---- capability command groups (each package's own Typer app; one import + one add_typer line each) ----
 
 # ---- commands ----------------------------------------------------------------------------------------
 
@@ -106,10 +54,10 @@ def init(ctx: typer.Context) -> None:
     """创建或升级数据库 / create or upgrade the database."""
     from healthplan.store.setup import initialise
 
-    database = _ctx(ctx).database
+    database = context_of(ctx).database
     changes = initialise(database)
     console.print(f"数据库已就绪 / database ready: {database.display_url}")
-    _report(changes, "数据元 / data elements")
+    report(changes, "数据元 / data elements")
 
 
 @import_app.command("orgunits")
@@ -118,8 +66,8 @@ def import_orgunits(ctx: typer.Context, file: Path,
     """导入组织机构（区划）/ import org units: code,name,level,parent_code[,lat,lon,urban_rural]."""
     from healthplan.interop.registry_import import import_org_units
 
-    c = _ctx(ctx)
-    _report(import_org_units(file, c.ready(), c.user, gcj02), f"组织机构 {file.name}")
+    c = context_of(ctx)
+    report(import_org_units(file, c.ready(), c.user, gcj02), f"组织机构 {file.name}")
 
 
 @import_app.command("facilities")
@@ -128,8 +76,8 @@ def import_facilities(ctx: typer.Context, file: Path,
     """导入机构（含历史版本）/ import facilities with their effective-dated versions."""
     from healthplan.interop.registry_import import import_facilities as run
 
-    c = _ctx(ctx)
-    _report(run(file, c.ready(), c.user, gcj02), f"机构 {file.name}")
+    c = context_of(ctx)
+    report(run(file, c.ready(), c.user, gcj02), f"机构 {file.name}")
 
 
 @import_app.command("values")
@@ -139,8 +87,8 @@ def import_values(ctx: typer.Context, file: Path,
     """导入数据值（长表或按机构的宽表）/ import data values (long or wide)."""
     from healthplan.interop.values_import import import_values as run
 
-    c = _ctx(ctx)
-    _report(run(file, c.ready(), c.user, period, sheet), f"数据值 {file.name}")
+    c = context_of(ctx)
+    report(run(file, c.ready(), c.user, period, sheet), f"数据值 {file.name}")
 
 
 @import_app.command("plan")
@@ -148,9 +96,9 @@ def import_plan(ctx: typer.Context, file: Path) -> None:
     """导入规划文件（YAML 或 Excel）/ import a plan file."""
     from healthplan.plans.files import import_plan as run
 
-    c = _ctx(ctx)
+    c = context_of(ctx)
     plan, changes = run(file, c.ready(), c.user)
-    _report(changes, f"规划 {plan.code}（{len(plan.targets)} 项目标）")
+    report(changes, f"规划 {plan.code}（{len(plan.targets)} 项目标）")
 
 
 def _analytics(database: Database) -> tuple[Analytics, Catalog]:
@@ -167,12 +115,12 @@ def indicator(ctx: typer.Context, code: str,
               period: Annotated[str, typer.Option(help="期间，如 2024、2024Q3 / period code")],
               format: Annotated[Format, typer.Option("--format")] = Format.TABLE) -> None:
     """计算一个指标 / compute one indicator for an org unit and period."""
-    analytics, catalog = _analytics(_ctx(ctx).ready())
+    analytics, catalog = _analytics(context_of(ctx).ready())
     ind = catalog.get(code)
     (result,) = analytics.evaluate([ind], [period], [org])
     data = result.to_json()
     if format is Format.JSON:
-        _print_json(data)
+        print_json(data)
         return
     table = Table(title=f"{ind.name}（{ind.code}）")
     for column in ("组织机构", "期间", "值", "分子", "分母"):
@@ -188,11 +136,11 @@ def _plain(value: float | None) -> str:
 @app.command()
 def indicators(ctx: typer.Context, format: Annotated[Format, typer.Option("--format")] = Format.TABLE) -> None:
     """列出指标目录 / list the indicator catalog (built-in and plan-defined)."""
-    with _ctx(ctx).ready().sessions() as session:
+    with context_of(ctx).ready().sessions() as session:
         catalog = Catalog(user_indicators(session))
     items = list(catalog.indicators.values())
     if format is Format.JSON:
-        _print_json([{"code": i.code, "name": i.name, "name_en": i.name_en, "unit": i.unit, "decimals": i.decimals,
+        print_json([{"code": i.code, "name": i.name, "name_en": i.name_en, "unit": i.unit, "decimals": i.decimals,
                       "polarity": i.polarity.value, "numerator": i.numerator, "denominator": i.denominator,
                       "factor": i.factor, "display": i.display.value, "plan": i.plan_code} for i in items])
         return
@@ -207,12 +155,12 @@ def indicators(ctx: typer.Context, format: Annotated[Format, typer.Option("--for
 @app.command()
 def plans(ctx: typer.Context, format: Annotated[Format, typer.Option("--format")] = Format.TABLE) -> None:
     """列出规划 / list plans."""
-    with _ctx(ctx).ready().sessions() as session:
+    with context_of(ctx).ready().sessions() as session:
         items = list_plans(session)
     data = [{"code": p.code, "name": p.name, "org_unit": p.org_unit, "base_year": p.base_year,
              "target_year": p.target_year} for p in items]
     if format is Format.JSON:
-        _print_json(data)
+        print_json(data)
         return
     table = Table(title="规划 / plans")
     for column in ("代码", "名称", "范围", "基期", "目标年", "目标数"):
@@ -271,11 +219,11 @@ def evaluate(ctx: typer.Context, plan_code: str,
     """按年评估规划目标 / evaluate a plan's targets for a year."""
     from healthplan.plans import export
 
-    evaluation = _evaluate(_ctx(ctx).ready(), plan_code, year, show_progress=format is Format.TABLE)
+    evaluation = _evaluate(context_of(ctx).ready(), plan_code, year, show_progress=format is Format.TABLE)
     if out is not None:
         export.write(evaluation, out)
     if format is Format.JSON:
-        _print_json(evaluation.to_json())
+        print_json(evaluation.to_json())
     else:
         console.print(evaluation_table(evaluation))
 
@@ -290,7 +238,7 @@ def export_values(ctx: typer.Context,
     """导出数据值（长表，可再导入）/ export data values in the importable long layout."""
     from healthplan.interop.values_export import value_rows, write_values
 
-    rows = value_rows(_ctx(ctx).ready(), data_element, org, period)
+    rows = value_rows(context_of(ctx).ready(), data_element, org, period)
     write_values(rows, format.value, out if out is not None else sys.stdout)
 
 
@@ -302,11 +250,11 @@ def export_evaluation(ctx: typer.Context, plan_code: str,
     """导出规划评估表 / export a plan evaluation."""
     from healthplan.plans import export
 
-    evaluation = _evaluate(_ctx(ctx).ready(), plan_code, year, show_progress=False)
+    evaluation = _evaluate(context_of(ctx).ready(), plan_code, year, show_progress=False)
     if out is None and format is not FileFormat.JSON:
         raise HealthplanError("请用 --out 指定输出文件", "give --out FILE")
     if out is None:
-        _print_json(evaluation.to_json())
+        print_json(evaluation.to_json())
         return
     export.write(evaluation, out.with_suffix("." + format.value) if out.suffix == "" else out)
     console.print(f"已写出 / written: {out}")
@@ -320,9 +268,9 @@ def demo(ctx: typer.Context,
     from healthplan.demo.build import build_demo, demo_plan_codes, steps
     from healthplan.plans import export
 
-    database = _ctx(ctx).database
+    database = context_of(ctx).database
     with progress_bar(len(steps()), "构建示范数据") as advance:
-        build_demo(database, _ctx(ctx).user, on_step=advance)
+        build_demo(database, context_of(ctx).user, on_step=advance)
     for code in demo_plan_codes():
         evaluation = _evaluate(database, code, year, show_progress=True)
         console.print(evaluation_table(evaluation))

@@ -56,8 +56,12 @@ def _plan_changes(path: Path, database: Database, user: str) -> Changes:
     return import_plan(path, database, user)[1]
 
 
+# ---- capability demo data: each package that ships demo data adds its step builder to this list ----
+CAPABILITY_STEPS: list[Callable[[tuple[str, ...]], list[Step]]] = []
+
+
 def steps(regions: tuple[str, ...] = REGIONS) -> list[Step]:
-    """The import steps, in dependency order: areas, facilities, values, plans."""
+    """The import steps, in dependency order: areas, facilities, values, plans, then each capability's data."""
     result: list[Step] = [Step("初始化数据库", _initialise)]
     for region in regions:
         folder = data_dir(region)
@@ -68,6 +72,8 @@ def steps(regions: tuple[str, ...] = REGIONS) -> list[Step]:
             _file_step(f"{region} 机构数据", import_values, folder / "facility_values.csv"),
             _file_step(f"{region} 规划", _plan_changes, plan_file(region)),
         ]
+    for capability in CAPABILITY_STEPS:
+        result += capability(regions)
     return result
 
 

@@ -63,12 +63,13 @@ class Database:
         with self.engine.begin() as connection:
             config = _alembic_config()
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
 
     def is_current(self) -> bool:
-        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        """Every migration branch (one per capability package that stores data) is at its head."""
+        heads = set(ScriptDirectory.from_config(_alembic_config()).get_heads())
         with self.engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision() == head
+            return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
     def require_schema(self) -> None:
         if not self.is_current():
