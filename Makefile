@@ -12,12 +12,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## Build the demo regions (晋城市, 朔州市) into the embedded SQLite database and evaluate their plans.
+# The tests also run the Spark engine (local mode; needs a JRE): the [spark] extra, installed for `make test` only.
+SPARK_STAMP := $(VENV)/.installed-spark
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dev,spark]"
+	touch $(SPARK_STAMP)
+
+## Build the demo regions (晋城市, 朔州市) into the embedded SQLite database, evaluate their plans (tables printed,
+## out/*.xlsx|json|docx|html written), then serve the web site on 127.0.0.1:8000 (the demo logins are printed; Ctrl-C).
 demo: $(STAMP)
 	$(BIN)/healthplan demo --out out
+	$(BIN)/healthplan serve
 
 ## ruff, mypy --strict, and the whole test suite on SQLite and a real PostgreSQL server.
-test: $(STAMP) lint typecheck unit
+test: $(SPARK_STAMP) lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -11,6 +11,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from healthplan.access.cli import app as access_app
+from healthplan.access.cli import locate_app
+from healthplan.allocation.cli import allocate_command
+from healthplan.assess.cli import app as assess_app
 from healthplan.clikit import (
     Context,
     DatabaseOption,
@@ -27,8 +31,16 @@ from healthplan.domain.plans import Nature, Status
 from healthplan.domain.problems import HealthplanError, ValidationFailed
 from healthplan.engine.analytics import Analytics
 from healthplan.engine.catalog import Catalog
+from healthplan.interop.cli import register as register_interop
+from healthplan.reports.cli import app as reports_app
 from healthplan.store.database import Database
 from healthplan.store.plans import get_plan, list_plans, user_indicators
+from healthplan.surveillance.cli import app as surveillance_app
+from healthplan.tasks.cli import app as tasks_app
+from healthplan.utilization.cli import app as utilization_app
+from healthplan.utilization.cli import synth_app
+from healthplan.web.cli import app as users_app
+from healthplan.web.cli import serve as web_serve
 
 app = typer.Typer(name="healthplan", help="区域卫生规划监测评估平台 healthplan — 规划、监测与评估。",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -46,6 +58,18 @@ def main_options(ctx: typer.Context, database: DatabaseOption = None,
 
 
 # ---- capability command groups (each package's own Typer app; one import + one add_typer line each) ----
+app.add_typer(surveillance_app, name="detect")
+register_interop(import_app, export_app, app)
+app.add_typer(reports_app, name="report")
+app.add_typer(tasks_app, name="tasks")
+app.add_typer(assess_app, name="assess")
+app.add_typer(users_app, name="users")
+app.add_typer(utilization_app, name="utilization")
+app.add_typer(synth_app, name="synth")
+app.command("serve")(web_serve)
+app.add_typer(access_app, name="access")
+app.add_typer(locate_app, name="locate")
+app.command("allocate")(allocate_command)
 
 # ---- commands ----------------------------------------------------------------------------------------
 
@@ -267,6 +291,10 @@ def demo(ctx: typer.Context,
     """构建示范区域（晋城市、朔州市）并评估其规划 / build the demo regions and evaluate their plans."""
     from healthplan.demo.build import build_demo, demo_plan_codes, steps
     from healthplan.plans import export
+    from healthplan.reports.compose import build_report
+    from healthplan.reports.inputs import load_inputs
+    from healthplan.reports.model import ReportKind
+    from healthplan.reports.write import write_report
 
     database = context_of(ctx).database
     with progress_bar(len(steps()), "构建示范数据") as advance:
@@ -277,6 +305,11 @@ def demo(ctx: typer.Context,
         for suffix in (".xlsx", ".json"):
             path = out / f"{code}-{evaluation.year}{suffix}"
             export.write(evaluation, path)
+            console.print(f"已写出 / written: {path}")
+        annual = build_report(load_inputs(database, code, ReportKind.ANNUAL, evaluation.year))
+        for suffix in (".docx", ".html"):
+            path = out / f"{code}-{evaluation.year}-年度监测报告{suffix}"
+            write_report(annual, path)
             console.print(f"已写出 / written: {path}")
     console.print(f"数据库 / database: {database.display_url}")
 

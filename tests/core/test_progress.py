@@ -113,3 +113,14 @@ def test_describe_reads_back(op: TargetOp, value: float) -> None:
     assert parsed is not None and parsed.op is op
     if op is not TargetOp.INCREASE:
         assert parsed.value == pytest.approx(value)
+
+
+def test_completion_is_not_applicable_when_the_baseline_already_met_the_goal() -> None:
+    t = Target("infant_mortality", TargetOp.LE, value=5.25)
+    p = assess(t, L, 3.40, 3.09, 2020, 2025, 2024)
+    assert p.status is Status.MET and p.completion is None and p.trajectory is None
+
+
+def test_share_projection_is_bounded() -> None:
+    p = project([(2020, 90.0), (2021, 95.0), (2022, 99.0)], 2025)
+    assert p is not None and p.value > 100 and p.clamped(0, 100).value == 100

@@ -98,8 +98,9 @@ def test_demo_writes_xlsx_and_json_equal_to_evaluate(demo: tuple[Database, Path]
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     db, out = demo
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["jincheng-14th-health-services-2024.json", "jincheng-14th-health-services-2024.xlsx",
-                     "shuozhou-14th-public-health-2024.json", "shuozhou-14th-public-health-2024.xlsx"]
+    assert files == sorted(f"{code}-2024{suffix}" for code in ("jincheng-14th-health-services",
+                                                                "shuozhou-14th-public-health")
+                           for suffix in (".json", ".xlsx", "-年度监测报告.docx", "-年度监测报告.html"))
     capsys.readouterr()
     assert main(["--database", db.url, "evaluate", "jincheng-14th-health-services", "--year", "2024",
                  "--format", "json"]) == 0

@@ -143,6 +143,21 @@ def test_default_positions_start_with_the_first_full_window() -> None:
     assert result.alarm.mask.all()
 
 
+def test_minimum_cases_in_the_block() -> None:
+    """An empty history makes P80 = 0: two cases signal, unless at least three are asked for (the
+    threshold shown stays P80); three cases then signal."""
+    day = dt.date(2023, 3, 15)
+    counts = daily(day + dt.timedelta(days=1))
+    put(counts, day - dt.timedelta(days=3), 2)
+    put(counts, day + dt.timedelta(days=1), 1)
+    plain = cidars_percentile(counts, START, [at(day), at(day) + 1])
+    assert plain.upperbound.tolist() == [0.0, 0.0] and plain.alarm.tolist() == [True, True]
+    minimum = cidars_percentile(counts, START, [at(day), at(day) + 1], min_cases=3)
+    assert minimum.upperbound.tolist() == [0.0, 0.0] and minimum.alarm.tolist() == [False, True]
+    with pytest.raises(ValueError, match="min_cases"):
+        cidars_percentile(counts, START, min_cases=-1)
+
+
 def test_invalid_parameters() -> None:
     counts = daily(dt.date(2023, 1, 1))
     with pytest.raises(ValueError):

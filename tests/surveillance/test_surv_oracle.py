@@ -15,7 +15,7 @@ from typing import cast
 
 import numpy as np
 import pytest
-from surv_data import FIXTURES, SALM, SALM_DATES, load
+from tests.surveillance.surv_data import FIXTURES, SALM, SALM_DATES, load
 
 from healthplan.surveillance.detectors import (
     FARRINGTON_NOUFAILY,

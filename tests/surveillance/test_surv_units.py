@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from surv_data import SALM, SALM_DATES
+from tests.surveillance.surv_data import SALM, SALM_DATES
 
 from healthplan.surveillance.detectors import (
     FARRINGTON_NOUFAILY,

@@ -11,12 +11,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from healthplan.assess.demo import demo_steps as assess_steps
 from healthplan.interop.registry_import import import_facilities, import_org_units
 from healthplan.interop.values_import import import_values
 from healthplan.plans.files import import_plan
 from healthplan.store.database import Database
 from healthplan.store.registry import Changes
 from healthplan.store.setup import initialise
+from healthplan.surveillance.demo import steps as surveillance_steps
+from healthplan.tasks.demo.steps import demo_steps as tasks_steps
+from healthplan.utilization.demo import demo_steps as utilization_steps
+from healthplan.web.demo import steps as web_steps
 
 REGIONS = ("jincheng", "shuozhou")
 PLAN_FILES = {"jincheng": "jincheng.yaml", "shuozhou": "shuozhou.yaml"}
@@ -57,7 +62,8 @@ def _plan_changes(path: Path, database: Database, user: str) -> Changes:
 
 
 # ---- capability demo data: each package that ships demo data adds its step builder to this list ----
-CAPABILITY_STEPS: list[Callable[[tuple[str, ...]], list[Step]]] = []
+CAPABILITY_STEPS: list[Callable[[tuple[str, ...]], list[Step]]] = [surveillance_steps, tasks_steps,
+                                                                 assess_steps, web_steps, utilization_steps]
 
 
 def steps(regions: tuple[str, ...] = REGIONS) -> list[Step]:

@@ -2,6 +2,8 @@
 
 Long: ``data_element,org_unit,period,value[,disaggregation,comment]``. Wide: ``org_unit,period`` then one column
 per data element (header = the element's code or its Chinese name); an empty cell is "not reported".
+Both read the templates of ``interop.workbook``: a header of codes followed by a row of Chinese column names
+(skipped), and in the long layout the informational columns 数据元名称/名称/单位 (ignored).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ LONG_ALIASES = {
     "data_element": ["数据元", "数据元代码", "指标代码"], "org_unit": ["组织机构", "机构代码", "区划代码", "单位代码"],
     "period": ["期间", "时期", "年份"], "value": ["值", "数值"], "disaggregation": ["分类", "分组"],
     "comment": ["备注", "说明"],
+    "data_element_name": ["数据元名称", "指标名称"], "name": ["名称", "机构名称", "区划名称"], "unit": ["单位", "计量单位"],
 }
 WIDE_KEYS = {"org_unit": LONG_ALIASES["org_unit"] + ["code", "代码"], "period": LONG_ALIASES["period"],
              "name": ["名称", "机构名称"]}
@@ -50,6 +53,11 @@ def read_values(path: Path, database: Database, period: str | None = None,
     return _read_long(path, elements, known, sheet)
 
 
+def _is_label_row(row: Row, key: str, aliases: Mapping[str, list[str]]) -> bool:
+    """The row under a header of codes that repeats the columns' Chinese names (a template's visible header)."""
+    return row.number == 2 and row.get(key).lower() in {key, *(a.lower() for a in aliases[key])}
+
+
 def _check_period(reader: CellReader, row: Row, name: str, text: str) -> str | None:
     try:
         return Period.parse(text).code
@@ -73,7 +81,10 @@ def _read_long(path: Path, elements: Mapping[str, DataElement], known: Mapping[s
     reader = CellReader(table)
     writes: list[ValueWrite] = []
     seen: dict[tuple[str, str, str, str], int] = {}
+    template = bool(table.rows) and _is_label_row(table.rows[0], "data_element", LONG_ALIASES)
     for row in table:
+        if _is_label_row(row, "data_element", LONG_ALIASES) or (template and not row.get("value")):
+            continue  # the label row; in a template a blank value is "not reported", as in the wide layout
         de, ou, period_text = (reader.required(row, k) for k in ("data_element", "org_unit", "period"))
         value = reader.number(row, "value", required=True)
         element = elements.get(de) if de else None
@@ -121,6 +132,8 @@ def _read_wide(path: Path, elements: Mapping[str, DataElement], known: Mapping[s
     seen: dict[tuple[str, str], int] = {}
     fixed = Period.parse(period).code if period else None
     for row in table:
+        if _is_label_row(row, "org_unit", WIDE_KEYS):
+            continue
         ou = reader.required(row, "org_unit")
         if ou and ou not in known:
             reader.fail(row, "org_unit", f"组织机构“{ou}”不存在", f"org unit {ou!r} does not exist")

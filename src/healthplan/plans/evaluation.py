@@ -130,6 +130,8 @@ def evaluate_plan(analytics: Analytics, catalog: Catalog, plan: Plan, year: int,
             source = "computed" if baseline is not None else None
         prog = assess(target, ind.polarity, baseline, value, plan.base_year, plan.target_year, year, series)
         proj = project(series, plan.target_year) if target.op is not TargetOp.QUALITATIVE else None
+        if proj is not None and ind.unit == "%":  # a share cannot be projected past 0–100 %
+            proj = proj.clamped(0.0, 100.0)
         denominators = [(y, v.denominator if v is not None else None) for y in years for v in [at(y)]]
         gap = _gap(target, ind, baseline, current, at(plan.target_year), denominators, plan.target_year)
         results.append(TargetResult(target, ind, ou, baseline, source, value,

@@ -89,7 +89,7 @@ def satisfied(g: Goal, value: float) -> bool:
 @dataclass(frozen=True)
 class Progress:
     status: Status
-    completion: float | None  # (V − B)/(G − B); 1.0 = the whole way
+    completion: float | None  # (V − B)/(G − B); 1.0 = the whole way; None when B already met the goal
     trajectory: float | None  # where the straight line from B to G stands in year y
     annual_change_needed: float | None  # per remaining year to reach G from V
 
@@ -108,7 +108,8 @@ def assess(target: Target, polarity: Polarity, baseline: float | None, value: fl
     if g is None:
         return Progress(Status.NO_DATA if baseline is None else Status.BEHIND, None, None, None)
     completion = trajectory = needed = None
-    if g.point is not None and baseline is not None and g.point != baseline:
+    met_at_baseline = baseline is not None and satisfied(g, baseline)
+    if g.point is not None and baseline is not None and g.point != baseline and not met_at_baseline:
         completion = (value - baseline) / (g.point - baseline)
         span = target_year - base_year
         trajectory = baseline + (g.point - baseline) * ((year - base_year) / span if span > 0 else 1.0)

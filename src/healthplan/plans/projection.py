@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,11 @@ class Projection:
     slope: float
     points: int
     method: str = "ols_linear"
+
+    def clamped(self, low: float, high: float) -> Projection:
+        """The same projection bounded to what the indicator can take (shares stay within 0–100 %)."""
+        compound = None if self.compound is None else min(max(self.compound, low), high)
+        return replace(self, value=min(max(self.value, low), high), compound=compound)
 
     def to_json(self) -> dict[str, object]:
         return {"year": self.year, "value": self.value, "method": self.method, "slope_per_year": self.slope,

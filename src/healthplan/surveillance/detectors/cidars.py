@@ -7,7 +7,10 @@ blocks on each side of it, directly before and after (so 3 years x 3 blocks = 9 
 Blocks may cross the turn of the year.  The percentile uses linear interpolation between order statistics
 (R's ``quantile`` type 7, numpy's default ``"linear"``): with ``m`` sorted values ``v_0 <= ... <= v_{m-1}``,
 ``P = v_j + f (v_{j+1} - v_j)`` where ``j + f = (x / 100) (m - 1)``.  An alarm needs the current count to
-be strictly greater than the percentile, so a count equal to it does not signal.
+be strictly greater than the percentile, so a count equal to it does not signal.  ``min_cases`` (default
+0: none) also asks for at least that many cases in the block — on sparse series (a township's few cases
+a week) Px of mostly-empty history blocks is 0 or 1 and a lone pair of cases would signal; Farrington's
+``limit54`` plays the same part.
 
 Fixed-threshold method, for class-A and similar diseases: an alarm on every day with at least ``threshold``
 (1) cases.
@@ -40,6 +43,7 @@ def cidars_percentile(
     years: int = 3,
     neighbours: int = 1,
     window: int = 7,
+    min_cases: float = 0.0,
 ) -> DetectorResult:
     """Moving-percentile alarms for a daily series.
 
@@ -51,6 +55,8 @@ def cidars_percentile(
         years: how many previous years give historical blocks (``N``).
         neighbours: blocks taken on each side of the same-date block in every year.
         window: block length in days.
+        min_cases: the fewest cases in the current block that may signal (0: no minimum); the threshold
+            reported stays Px.
 
     ``observed`` in the result is the moving ``window``-day count; the threshold is NaN (alarm masked)
     where any historical block reaches before the series start or contains a missing day.
@@ -61,6 +67,8 @@ def cidars_percentile(
         raise ValueError("need years >= 1, neighbours >= 0 and window >= 1")
     if (2 * neighbours + 1) * window > 365:
         raise ValueError("the blocks taken around one date must span less than a year")
+    if min_cases < 0:
+        raise ValueError("min_cases must be non-negative")
     y = as_counts(counts)
     t = positions(at, y.size, window - 1)
     block = np.full(y.size, np.nan)  # block[e]: the count of the window ending on day e
@@ -78,7 +86,7 @@ def cidars_percentile(
                 upper[i] = np.percentile(history, percentile)
     current = block[t]
     missing = np.isnan(upper) | np.isnan(current)
-    return DetectorResult(t, current, upper, make_alarm(current > upper, missing))
+    return DetectorResult(t, current, upper, make_alarm((current > upper) & (current >= min_cases), missing))
 
 
 def cidars_fixed(counts: ArrayLike, at: ArrayLike | None = None, *, threshold: float = 1.0) -> DetectorResult:

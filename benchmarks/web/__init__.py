@@ -1,0 +1,1 @@
+"""Web benchmarks (``python -m benchmarks.web.latency``)."""

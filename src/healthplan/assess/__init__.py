@@ -1,0 +1,1 @@
+"""Performance assessment (绩效考核): weighted indicator schemes scored for facilities or areas, ranked."""
