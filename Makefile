@@ -22,6 +22,9 @@ $(SPARK_STAMP): $(STAMP)
 ## out/*.xlsx|json|docx|html written), then serve the web site on 127.0.0.1:8000 (the demo logins are printed; Ctrl-C).
 demo: $(STAMP)
 	$(BIN)/healthplan demo --out out
+	$(BIN)/healthplan access coverage 140500 --out out/access
+	$(BIN)/healthplan access sites 140500 --new 3 --out out/access
+	$(BIN)/healthplan allocate jincheng-14th-health-services --year 2025 --format xlsx --out out/jincheng-2025-配置规划表.xlsx
 	$(BIN)/healthplan serve
 
 ## ruff, mypy --strict, and the whole test suite on SQLite and a real PostgreSQL server.

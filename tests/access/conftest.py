@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from tests.access.siting_oracles import StoreProblem, read_orlib, read_orlib_optima, read_sf_stores
 
 from healthplan.access.siting import OrlibPMedian
+from tests.access.siting_oracles import StoreProblem, read_orlib, read_orlib_optima, read_sf_stores
 
 
 @pytest.fixture(scope="session")

@@ -7,9 +7,9 @@ import itertools
 import numpy as np
 import pytest
 from numpy.typing import NDArray
-from tests.access.siting_oracles import StoreProblem
 
 from healthplan.access.siting import SolverOptions, lscp, mclp
+from tests.access.siting_oracles import StoreProblem
 
 
 def line(n_points: int) -> NDArray[np.float64]:

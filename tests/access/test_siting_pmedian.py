@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from tests.access.siting_oracles import StoreProblem
 
 from healthplan.access.siting import OrlibPMedian, SolverOptions, p_median
+from tests.access.siting_oracles import StoreProblem
 
 # Instances small enough to prove optimal in a few seconds each; benchmarks/siting/pmedian_orlib.py runs all 40.
 ORLIB_IN_TESTS = [*range(1, 16), 19, 20]

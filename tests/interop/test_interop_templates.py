@@ -11,14 +11,14 @@ import pytest
 
 from healthplan.domain.data import DataElement, Kind, ValueType
 from healthplan.domain.problems import HealthplanError, ValidationFailed
-from healthplan.interop.datasets import data_sets, get_data_set
 from healthplan.interop.template import Layout, build_template
 from healthplan.interop.values_import import import_values
 from healthplan.interop.workbook import rule_of, write_template
 from healthplan.store.database import Database
+from healthplan.store.datasets import data_sets, get_data_set
 from healthplan.store.values import ValueWrite, data_elements, read_values, write_values
 
-RESOURCES = get_data_set("yearly-resources")
+RESOURCES = get_data_set("resources_yearly")
 
 
 def template_file(db: Database, tmp_path: Path, layout: Layout = Layout.WIDE, year: int = 2020,
@@ -48,7 +48,7 @@ def test_rows_are_the_facilities_active_at_the_period_end(sqlite_region: Databas
 
     assert rows(2019) == ["F2", "F3"]  # F4 opened 2020-01-01
     assert rows(2020) == ["F2", "F4"]  # F3 closed 2020-03-01
-    population = get_data_set("yearly-population")
+    population = get_data_set("population_yearly")
     template = build_template(sqlite_region, population, "140500", population.period(2020, None), Layout.WIDE)
     assert [r.code for r in template.rows] == ["140502", "140525"]
     assert template.values[("140525", "pop.resident")] == (414999, "")
@@ -59,7 +59,7 @@ def test_period_must_match_the_data_set(sqlite_region: Database) -> None:
         RESOURCES.period(None, "2020Q1")
     with pytest.raises(HealthplanError, match="--year"):
         RESOURCES.period(2020, "2020")
-    monthly = get_data_set("monthly-services")
+    monthly = get_data_set("services_monthly")
     assert monthly.period(None, "202001").code == "202001"
 
 
@@ -181,15 +181,15 @@ def test_cli_writes_templates_and_imports_them(region: Database, tmp_path: Path,
     from healthplan.cli import main
 
     out_file = tmp_path / "泽州县2020.xlsx"
-    code = main(["--database", region.url, "template", "values", "--dataset", "yearly-resources", "--org", "140525",
+    code = main(["--database", region.url, "template", "values", "--dataset", "resources_yearly", "--org", "140525",
                  "--year", "2020", "--out", str(out_file), "--format", "json"])
     out, _ = capsys.readouterr()
-    assert code == 0 and json.loads(out) == {"file": str(out_file), "data_set": "yearly-resources",
+    assert code == 0 and json.loads(out) == {"file": str(out_file), "data_set": "resources_yearly",
                                              "org_unit": "140525", "period": "2020", "layout": "wide", "rows": 2,
                                              "data_elements": len(RESOURCES.elements), "prefilled": 3}
     assert main(["--database", region.url, "import", "values", str(out_file)]) == 0
     assert "新增 0，更新 0，未变 3" in capsys.readouterr().out
-    code = main(["--database", region.url, "template", "values", "--dataset", "yearly-resources", "--org", "140525",
+    code = main(["--database", region.url, "template", "values", "--dataset", "resources_yearly", "--org", "140525",
                  "--period", "2020Q1", "--out", str(out_file)])
     assert code == 2 and "2020Q1" in capsys.readouterr().err
     assert main(["template", "datasets", "--format", "json"]) == 0

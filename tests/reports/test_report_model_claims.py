@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -18,8 +17,6 @@ from healthplan.reports.model import (
     Section,
     Source,
     Table,
-    chinese_number,
-    heading_label,
 )
 from healthplan.reports.sentences import Sentence
 
@@ -28,15 +25,6 @@ DATA = {"evaluation": {"year": 2024, "targets": [
     {"name": "床位", "value": 7.05, "value_text": "7.05", "status": "behind", "nature": "expected"},
     {"name": "护士", "value": None, "value_text": "—", "status": "met", "nature": "expected"},
 ], "gap": {"denominator": 2151169.5, "gap": -169.0}, "a/b": {"~x": 3}}}
-
-
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (9, "九"), (10, "十"), (12, "十二"), (20, "二十"), (21, "二十一")])
-def test_chinese_numbers(n: int, text: str) -> None:
-    assert chinese_number(n) == text
-
-
-def test_heading_labels_follow_the_official_document_style() -> None:
-    assert [heading_label(level, 2) for level in (1, 2, 3, 4)] == ["二、", "（二）", "2.", "（2）"]
 
 
 def _table(key: str, categories: list[str]) -> Table:

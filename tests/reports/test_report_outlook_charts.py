@@ -11,10 +11,11 @@ from healthplan.domain.indicators import Indicator, Polarity
 from healthplan.domain.plans import Status, Target, TargetOp
 from healthplan.domain.problems import HealthplanError, ValidationFailed
 from healthplan.domain.registry import Level, OrgUnit
+from healthplan.govdoc import typeface as fonts
 from healthplan.plans.evaluation import TargetResult
 from healthplan.plans.progress import Progress
 from healthplan.plans.projection import Projection
-from healthplan.reports import charts, fonts
+from healthplan.reports import charts
 from healthplan.reports.boundaries import Boundaries, find_boundaries, read_boundaries
 from healthplan.reports.outlook import Verdict, final_outlook, midterm_outlook
 
@@ -58,13 +59,6 @@ def test_final_verdicts() -> None:
     assert final_outlook(_result(TargetOp.REACH, Status.NO_DATA, None)).verdict is Verdict.UNKNOWN
 
 
-def test_the_chart_font_is_a_real_cjk_font() -> None:
-    font = fonts.chart_font()
-    assert font.family in {family for _, family in fonts.CHART}
-    assert Path(font.path).is_file()
-    assert fonts.missing_glyphs(font, "晋城市泽州县每千常住人口床位数（张）‰") == ""
-
-
 @pytest.mark.filterwarnings("ignore:Glyph")
 def test_a_latin_font_is_caught_missing_chinese_glyphs(monkeypatch: pytest.MonkeyPatch) -> None:
     from matplotlib import font_manager
@@ -75,14 +69,6 @@ def test_a_latin_font_is_caught_missing_chinese_glyphs(monkeypatch: pytest.Monke
     with pytest.raises(HealthplanError) as caught:
         charts.trends([charts.TrendPanel("床位数", [(2020, 1.0), (2021, 2.0)], 2, 2025)])
     assert "床" in caught.value.zh
-
-
-def test_document_fonts_fall_back_to_noto() -> None:
-    chosen = fonts.document_fonts()
-    assert chosen.title in {name for name, _ in fonts.TITLE}
-    assert chosen.body in {name for name, _ in fonts.BODY}
-    assert fonts._pick([("方正不存在体", "NoSuchFamily"), ("Noto Sans CJK SC", "Noto Sans CJK SC")], set()) == \
-        "Noto Sans CJK SC"
 
 
 def test_demo_boundaries_cover_jincheng_and_not_a_made_up_county() -> None:

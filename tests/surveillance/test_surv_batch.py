@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from tests.surveillance.surv_data import SALM, SALM_DATES, load
 
 from healthplan.surveillance.detectors import (
     FARRINGTON_NOUFAILY,
@@ -26,6 +25,7 @@ from healthplan.surveillance.detectors.batch import (
     ears_many,
     farrington_many,
 )
+from tests.surveillance.surv_data import SALM, SALM_DATES, load
 
 RNG = np.random.default_rng(7)
 WEEKLY = np.vstack([SALM] + [RNG.negative_binomial(2, 2 / (2 + m), SALM.size).astype(float)

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.surveillance.test_surv_store import counts_csv
 
 from healthplan.cli import main
 from healthplan.store.database import Database
+from tests.surveillance.test_surv_store import counts_csv
 
 
 def call(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str]:

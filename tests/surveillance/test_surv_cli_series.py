@@ -12,9 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from tests.surveillance.surv_data import FIXTURES
 
 from healthplan.cli import main
+from tests.surveillance.surv_data import FIXTURES
 
 SERIES = FIXTURES / "salmNewport_series.csv"
 RANGE = "425:528"

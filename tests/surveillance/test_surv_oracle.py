@@ -15,7 +15,6 @@ from typing import cast
 
 import numpy as np
 import pytest
-from tests.surveillance.surv_data import FIXTURES, SALM, SALM_DATES, load
 
 from healthplan.surveillance.detectors import (
     FARRINGTON_NOUFAILY,
@@ -28,6 +27,7 @@ from healthplan.surveillance.detectors import (
     farrington,
     farrington_noufaily,
 )
+from tests.surveillance.surv_data import FIXTURES, SALM, SALM_DATES, load
 
 RTOL = 1e-6
 

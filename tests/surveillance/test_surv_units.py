@@ -9,7 +9,6 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from tests.surveillance.surv_data import SALM, SALM_DATES
 
 from healthplan.surveillance.detectors import (
     FARRINGTON_NOUFAILY,
@@ -30,6 +29,7 @@ from healthplan.surveillance.detectors.farrington import (
     _window,
     reweighting_weights,
 )
+from tests.surveillance.surv_data import SALM, SALM_DATES
 
 
 def as_tuple(t: Threshold) -> tuple[float, float, float, float]:

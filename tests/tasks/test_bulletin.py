@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from healthplan.domain.periods import Period, PeriodType
 from healthplan.domain.plans import Plan
 from healthplan.domain.problems import HealthplanError
+from healthplan.govdoc import typeface as govdoc
 from healthplan.store.tasks import Milestone, ProgressReport, Task, TaskList
-from healthplan.tasks import govdoc
 from healthplan.tasks.bulletin import build, parse_period
 from healthplan.tasks.bulletin_docx import write_docx
 from healthplan.tasks.bulletin_xlsx import write_xlsx

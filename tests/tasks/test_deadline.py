@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from healthplan.tasks.deadline import DeadlineError, Recurrence, Schedule, month_end, parse_deadline
 from healthplan.tasks.names import split_names
-from healthplan.tasks.numerals import from_chinese, to_chinese
 
 D = dt.date
 
@@ -86,15 +85,3 @@ def test_names_split_on_separators_and_join_padded_names() -> None:
     assert split_names("李华兵 秦　晓") == ("李华兵", "秦晓")
     assert split_names("市二院\n区中医院，市二院") == ("市二院", "区中医院")
     assert split_names("  ") == ()
-
-
-@given(st.integers(min_value=1, max_value=999))
-def test_chinese_numerals_round_trip(number: int) -> None:
-    assert from_chinese(to_chinese(number)) == number
-
-
-def test_chinese_numerals() -> None:
-    assert [to_chinese(n) for n in (1, 6, 10, 11, 20, 39, 100, 101, 110, 999)] == [
-        "一", "六", "十", "十一", "二十", "三十九", "一百", "一百零一", "一百一十", "九百九十九"]
-    for text in ("十十", "", "四a", "一百十", "零", "一百零", "百", "一百零十"):
-        assert from_chinese(text) is None, text

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from healthplan.domain.problems import ValidationFailed
+from healthplan.govdoc.numerals import to_chinese
 from healthplan.store.tasks import Task, TaskList
 from healthplan.tasks import export
 from healthplan.tasks.deadline import parse_deadline
 from healthplan.tasks.demo import transcript
 from healthplan.tasks.files import read_task_file
-from healthplan.tasks.numerals import to_chinese
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "tasks"
 XLSX, CSV = transcript.FILES

@@ -8,9 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from healthplan.domain.data import ApprovalState, DataElement, Kind, ValueType
+from healthplan.domain.datasets import parse_data_sets
 from healthplan.domain.registry import Level
+from healthplan.store.datasets import approval_data_set_of, approval_data_sets, get_approval_data_set
 from healthplan.store.users import Role, User
-from healthplan.web.datasets import data_set_of, data_sets, get_data_set, parse_data_sets
 from healthplan.web.entry import parse_fields
 from healthplan.web.i18n import Translator
 from healthplan.web.pages.account import safe_next
@@ -44,10 +45,10 @@ def test_tree_scopes_and_approval_units() -> None:
 
 
 def states(**overrides: ApprovalState) -> dict[tuple[str, str, str], ApprovalState]:
-    result = {(ds, unit, "2024"): ApprovalState.APPROVED for ds in data_sets()
+    result = {(ds, unit, "2024"): ApprovalState.APPROVED for ds in approval_data_sets()
               for unit in ("140500", "140525", "140581")}
     for unit, state in overrides.items():
-        for ds in data_sets():
+        for ds in approval_data_sets():
             result[(ds, unit.removeprefix("u"), "2024")] = state
     return result
 
@@ -55,9 +56,9 @@ def states(**overrides: ApprovalState) -> dict[tuple[str, str, str], ApprovalSta
 def test_unapproved_data_are_visible_to_their_own_area_and_above_only() -> None:
     beds = {"beds.actual"}
     submitted = states(u140581=ApprovalState.SUBMITTED)
-    zezhou = Visibility(user(Role.EDITOR, "140525"), TREE, submitted, data_sets())
-    gaoping = Visibility(user(Role.EDITOR, "140581"), TREE, submitted, data_sets())
-    city = Visibility(user(Role.VIEWER, "140500"), TREE, submitted, data_sets())
+    zezhou = Visibility(user(Role.EDITOR, "140525"), TREE, submitted, approval_data_sets())
+    gaoping = Visibility(user(Role.EDITOR, "140581"), TREE, submitted, approval_data_sets())
+    city = Visibility(user(Role.VIEWER, "140500"), TREE, submitted, approval_data_sets())
     assert zezhou.hidden("140581", "2024", beds) and zezhou.hidden("F2", "2024", beds)
     assert zezhou.hidden("140500", "2024", beds)  # the city's total contains 高平市's unapproved beds
     assert not zezhou.hidden("140525", "2024", beds) and not zezhou.hidden("F1", "2024", beds)
@@ -65,24 +66,24 @@ def test_unapproved_data_are_visible_to_their_own_area_and_above_only() -> None:
     assert not gaoping.hidden("140581", "2024", beds) and not city.hidden("140581", "2024", beds)
     assert zezhou.hidden("140581", "2023", beds)  # no state stored for 2023: a draft
     assert not zezhou.hidden("140581", "2024", {"no.such.element"})  # not collected by any report
-    approved = Visibility(user(Role.EDITOR, "140525"), TREE, states(), data_sets())
+    approved = Visibility(user(Role.EDITOR, "140525"), TREE, states(), approval_data_sets())
     assert not approved.hidden("140500", "2024", beds)
     assert not approved.hidden("140500", "2024Q3", beds)
-    assert not approved.report_hidden(get_data_set("resources_yearly"), "F2", "2024")
-    assert zezhou.report_hidden(get_data_set("resources_yearly"), "F2", "2024")
+    assert not approved.report_hidden(get_approval_data_set("resources_yearly"), "F2", "2024")
+    assert zezhou.report_hidden(get_approval_data_set("resources_yearly"), "F2", "2024")
 
 
 def test_every_element_is_collected_by_at_most_one_data_set() -> None:
     seen: dict[str, str] = {}
-    for ds in data_sets().values():
+    for ds in approval_data_sets().values():
         for element in ds.elements:
             assert element not in seen, (element, ds.code, seen.get(element))
             seen[element] = ds.code
-    assert data_set_of("beds.negative_pressure") is get_data_set("resources_yearly")
+    assert approval_data_set_of("beds.negative_pressure") is get_approval_data_set("resources_yearly")
 
 
 def test_rules_as_data() -> None:
-    ds = get_data_set("resources_yearly")
+    ds = get_approval_data_set("resources_yearly")
     broken = {v.rule.code for v in ds.violations({"beds.negative_pressure": 12, "beds.infectious": 10,
                                                   "staff.gp": 5, "staff.physician": 4})}
     assert broken == {"np_le_infectious", "gp_le_physician"}
@@ -98,19 +99,19 @@ def test_rules_as_data() -> None:
 
 
 ELEMENTS = {e: DataElement(e, e, e, Kind.STOCK, ValueType.INTEGER, minimum=0)
-            for e in get_data_set("resources_yearly").elements}
+            for e in get_approval_data_set("resources_yearly").elements}
 
 
 @given(st.integers(min_value=0, max_value=10**9))
 def test_integer_fields_round_trip(n: int) -> None:
     text = f"{n:,}" if n % 2 else str(n)
-    values, problems = parse_fields(get_data_set("resources_yearly"), ELEMENTS, {"beds.actual": text})
+    values, problems = parse_fields(get_approval_data_set("resources_yearly"), ELEMENTS, {"beds.actual": text})
     assert problems == [] and values == {"beds.actual": n}
 
 
 @given(st.text(max_size=12))
 def test_any_field_text_is_a_number_or_a_located_problem(text: str) -> None:
-    values, problems = parse_fields(get_data_set("resources_yearly"), ELEMENTS, {"beds.icu": text})
+    values, problems = parse_fields(get_approval_data_set("resources_yearly"), ELEMENTS, {"beds.icu": text})
     value = values["beds.icu"]
     if problems:
         assert [p.column for p in problems] == ["beds.icu"]

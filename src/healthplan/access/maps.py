@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
 import numpy as np
@@ -20,9 +19,7 @@ from healthplan.access.coverage import Coverage
 from healthplan.access.population import cell_polygon
 from healthplan.access.region import Site
 from healthplan.domain.geo import MultiPolygon
-from healthplan.domain.problems import HealthplanError
-
-CJK_FAMILIES = ("Noto Sans CJK SC", "SimHei", "Microsoft YaHei", "WenQuanYi Zen Hei")
+from healthplan.govdoc.typeface import chart_font
 
 
 def geojson(coverage: Coverage, boundaries: Mapping[str, MultiPolygon],
@@ -72,7 +69,7 @@ def png(coverage: Coverage, boundaries: Mapping[str, MultiPolygon], title: str,
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    family = cjk_family()
+    family = chart_font().family
     demand = coverage.demand
     colour = np.where(coverage.covered_strict, "#1a9850", np.where(coverage.covered, "#fdae61", "#d73027"))
     colour = np.where(coverage.assessed, colour, "#bbbbbb")
@@ -118,21 +115,3 @@ def _limits_text(coverage: Coverage) -> tuple[str, str]:
     strict = "，".join(f"{k.label}≤{v.strict:g}{unit}" for k, v in limits.items())
     lenient = "，".join(f"{k.label}≤{v.lenient:g}{unit}" for k, v in limits.items())
     return strict, lenient
-
-
-@cache
-def cjk_family() -> str:
-    """An installed font family with Chinese glyphs (Debian: fonts-noto-cjk)."""
-    from matplotlib import font_manager
-
-    installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    if "Noto Sans CJK SC" not in installed:  # a font cache built before fonts-noto-cjk was installed
-        for path in font_manager.findSystemFonts():
-            if "NotoSansCJK" in path:
-                font_manager.fontManager.addfont(path)
-        installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    for family in CJK_FAMILIES:
-        if family in installed:
-            return family
-    raise HealthplanError("找不到中文字体（需要 Noto Sans CJK SC 或黑体，Debian 软件包 fonts-noto-cjk）",
-                          "no CJK font for the map (Noto Sans CJK SC or SimHei; Debian package fonts-noto-cjk)")

@@ -69,10 +69,6 @@ class Region:
     year: int
     notes: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def population(self) -> float:
-        return sum(s.population for s in self.seats)
-
     def ancestor(self, code: str, level: Level) -> str | None:
         node = self.areas.get(code)
         while node is not None and node.level is not level:

@@ -60,6 +60,7 @@ class Standard:
     def to_json(self) -> dict[str, object]:
         return {"code": self.code, "name": self.name, "measure": self.measure, "unit": self.unit,
                 "facilities": self.facilities, "facilities_label": self.facilities_label,
+                "candidates": self.candidates, "candidates_label": self.candidates_label,
                 "limits": {k.value: v.to_json() for k, v in self.limits.items()}, "minimum": self.minimum,
                 "document": self.document, "clause": self.clause, "verified": self.verified, "status": self.status,
                 "note": self.note}

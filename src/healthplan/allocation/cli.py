@@ -38,7 +38,7 @@ def allocate_command(
         rules: Annotated[Path | None, typer.Option(help="配置规则文件（YAML；默认随规划提供的规则）")] = None,
         format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
         out: Annotated[Path | None, typer.Option(help="输出文件 .xlsx/.json / output file")] = None) -> None:
-    """资源配置规划表：按规划的配置标准计算需要总数、缺口和年均增量，分县(市、区)三种分配方法，并检查配置规则。"""
+    """资源配置规划表：需要总数、缺口、年均增量，分县(市、区)三种分配方法，配置规则 / resource allocation."""
     database = context_of(ctx).ready()
     analytics = Analytics(database)
     analytics.load()

@@ -49,8 +49,9 @@ def write_xlsx(allocation: Allocation, path: Path) -> None:
            table.RULE_COLUMNS, table.rule_rows(allocation), (30, 36, 60, 8, 10, 30, 14, 14, 30))
     parameters = [[p.name, p.value, p.clause.document, p.clause.text, p.clause.status, p.clause.note]
                   for p in allocation.parameters.values()]
-    parameters += [[f"65岁及以上人口占比（{code}）", None if share is None else round(share * 100, 2), "pop.age65plus ÷ "
-                    "pop.resident", f"{allocation.current_year}年", "数据", ""]
+    names = {r.org_unit: r.name for line in allocation.lines for rows in line.counties.values() for r in rows}
+    parameters += [[f"65岁及以上人口占比(%)：{names.get(code, code)}", None if share is None else round(share * 100, 2),
+                    "pop.age65plus ÷ pop.resident", f"{allocation.current_year}年", "数据", ""]
                    for code, share in allocation.elderly_share.items()]
     _sheet(book.create_sheet(), "参数", ("参数", ""), ("参数", "取值", "出处", "原文", "核对", "说明"), parameters,
            (40, 10, 40, 50, 8, 40))

@@ -87,9 +87,9 @@ def template_values(
         blank: Annotated[bool, typer.Option("--blank", help="不预填已有数据 / do not prefill values")] = False,
         format: FormatOption = Format.TABLE) -> None:
     """生成填报模板（填好后用 healthplan import values 导入）/ write a fill-in template."""
-    from healthplan.interop.datasets import get_data_set
     from healthplan.interop.template import build_template
     from healthplan.interop.workbook import write_template
+    from healthplan.store.datasets import get_data_set
 
     data_set = get_data_set(dataset)
     template = build_template(context_of(ctx).ready(), data_set, org, data_set.period(year, period), layout,
@@ -103,7 +103,7 @@ def template_values(
 @template_app.command("datasets")
 def template_datasets(format: FormatOption = Format.TABLE) -> None:
     """列出可用的数据集 / list the report data sets."""
-    from healthplan.interop.datasets import data_sets
+    from healthplan.store.datasets import data_sets
 
     items = list(data_sets().values())
     if format is Format.JSON:

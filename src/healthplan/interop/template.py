@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from healthplan.domain.data import DataElement
+from healthplan.domain.datasets import DataSet
 from healthplan.domain.periods import Period
 from healthplan.domain.problems import HealthplanError
 from healthplan.domain.registry import HOSPITAL_LEVEL_LABELS, Level, OrgUnit
-from healthplan.interop.datasets import DataSet
 from healthplan.interop.scope import RegistryTree
 from healthplan.store.database import Database
 from healthplan.store.values import data_elements, read_values

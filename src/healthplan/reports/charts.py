@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from healthplan.domain.problems import HealthplanError
+from healthplan.govdoc.typeface import chart_font, missing_glyphs
 from healthplan.reports.boundaries import Boundaries, Polygon, Ring
-from healthplan.reports.fonts import chart_font, missing_glyphs
 
 DPI = 200
 CM = 1 / 2.54

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from healthplan.domain.labels import LabelledEnum, labelled
+from healthplan.govdoc.headings import heading_number
 
 
 @labelled({"annual": "年度监测报告", "midterm": "中期评估报告", "final": "末期评估报告"})
@@ -117,7 +118,7 @@ Block = Paragraph | Table | Figure
 
 @dataclass(frozen=True)
 class Heading:
-    level: int  # 1 一、 2 （一） 3 1.
+    level: int  # 1 一、 2 （一） 3 1．
     text: str
 
 
@@ -131,26 +132,6 @@ class Section:
     def add(self, *items: Block | Section) -> Section:
         self.blocks.extend(items)
         return self
-
-
-_CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (enough for any report's section count)."""
-    if n < 10:
-        return _CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
-
-
-def heading_label(level: int, n: int) -> str:
-    """The 公文 heading numbers: 一、 （一） 1. （1）."""
-    if level == 1:
-        return f"{chinese_number(n)}、"
-    if level == 2:
-        return f"（{chinese_number(n)}）"
-    return f"{n}." if level == 3 else f"（{n}）"
 
 
 @dataclass
@@ -167,7 +148,7 @@ class Report:
         counters = {"table": 0, "figure": 0}
 
         def walk(section: Section, level: int, number: int) -> Iterator[Heading | Block]:
-            yield Heading(level, heading_label(level, number) + section.title)
+            yield Heading(level, heading_number(level, number) + section.title)
             child = 0
             for block in section.blocks:
                 if isinstance(block, Section):

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from healthplan.govdoc.document import GovDocument
 from healthplan.tasks.bulletin import Bulletin, TaskLine, UnitSummary
-from healthplan.tasks.govdoc import GovDocument
 from healthplan.tasks.names import join_names
 from healthplan.tasks.status import TaskStatus
 
@@ -19,6 +19,7 @@ UNIT_COLUMNS = ("责任单位", "任务数", "本期到期", "按时完成", "�
 UNIT_SHARES = (40, 14, 16, 16, 16, 18, 16, 20)
 LIST_COLUMNS = ("序号", "重点工作任务", "责任单位", "责任人", "完成时限", "状态", "进度", "最新进展")
 LIST_SHARES = (8, 80, 26, 20, 26, 16, 12, 60)
+LIST_TEXT_COLUMNS = (1, 7)  # the task and its latest progress read as text, the rest are centred
 
 
 def chinese_date(day: dt.date) -> str:
@@ -138,7 +139,7 @@ def _monthly(bulletin: Bulletin) -> GovDocument:
         latest = f"{line.latest_on.isoformat()} {line.latest_text}" if line.latest_on else "—"
         rows.append([t.code, t.stage_goal or t.title, join_names(t.units), join_names(t.persons) or "—",
                      t.deadline_text, status, progress, latest])
-    doc.table(LIST_COLUMNS, rows, LIST_SHARES)
+    doc.table(LIST_COLUMNS, rows, LIST_SHARES, text_columns=LIST_TEXT_COLUMNS)
     doc.heading(1, "逾期任务和阶段节点")
     if not bulletin.overdue and not bulletin.milestones:
         doc.paragraph("本月无逾期任务和到期节点。")

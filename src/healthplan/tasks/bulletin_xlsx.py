@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from healthplan.tasks import ooxml
+from healthplan.govdoc import ooxml
 from healthplan.tasks.bulletin import Bulletin, TaskLine
 from healthplan.tasks.names import group_label, join_names
 

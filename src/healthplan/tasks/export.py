@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from healthplan.domain.problems import HealthplanError
+from healthplan.govdoc import ooxml
 from healthplan.store.tasks import Task, TaskList
-from healthplan.tasks import ooxml
 from healthplan.tasks.names import group_label, join_names
 
 STAGE_HEADER = "阶段目标"

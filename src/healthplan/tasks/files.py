@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from healthplan.domain.problems import Problem, ValidationFailed
+from healthplan.govdoc.numerals import from_chinese
 from healthplan.store.database import Database
 from healthplan.store.registry import Changes
 from healthplan.store.tasks import Task, TaskList, save_task_list
 from healthplan.tasks.deadline import DeadlineError, parse_deadline
 from healthplan.tasks.names import split_names
-from healthplan.tasks.numerals import from_chinese
 from healthplan.tasks.sheet import Merge, Sheet, read_sheet
 
 COLUMNS: dict[str, tuple[str, ...]] = {

@@ -17,9 +17,9 @@ from healthplan.domain.registry import Level
 from healthplan.store import approval
 from healthplan.store.approval import Action
 from healthplan.store.database import Database
+from healthplan.store.datasets import approval_data_sets
 from healthplan.store.registry import Changes, list_areas
 from healthplan.store.users import Role, create_user, get_user, list_users, update_user
-from healthplan.web.datasets import data_sets
 from healthplan.web.server import data_dir, read_demo_login, write_demo_login
 
 if TYPE_CHECKING:  # demo.build imports this module to list the steps
@@ -68,7 +68,7 @@ def _approvals(database: Database, user: str, roots: list[str]) -> Changes:
         parents = {a.code: a.parent_code for a in areas}
         units = [a.code for a in areas if a.level in (Level.CITY, Level.COUNTY)
                  and (a.code in roots or parents.get(a.code) in roots)]
-        for ds in data_sets().values():
+        for ds in approval_data_sets().values():
             for unit in sorted(units):
                 for year in DEMO_YEARS:
                     period = str(year)

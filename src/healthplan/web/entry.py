@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from healthplan.domain.data import DataElement, RecordedAt
+from healthplan.domain.datasets import DataSet, Violation
 from healthplan.domain.problems import HealthplanError, Problem, ValidationFailed
 from healthplan.domain.registry import Level
 from healthplan.interop.values_import import read_values as read_value_file
@@ -22,7 +23,6 @@ from healthplan.store import approval
 from healthplan.store.registry import Changes
 from healthplan.store.users import User
 from healthplan.store.values import ValueWrite, read_values, write_values
-from healthplan.web.datasets import DataSet, Violation
 from healthplan.web.errors import Conflict, Forbidden
 from healthplan.web.permissions import may_enter, require_scope
 from healthplan.web.state import AppState

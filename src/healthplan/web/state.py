@@ -22,11 +22,11 @@ from healthplan.engine.catalog import Catalog
 from healthplan.plans.evaluation import PlanEvaluation, evaluate_plan
 from healthplan.store import approval, audit
 from healthplan.store.database import Database
+from healthplan.store.datasets import approval_data_sets
 from healthplan.store.plans import get_plan, user_indicators
 from healthplan.store.snapshot import registry_tables
 from healthplan.store.users import User
 from healthplan.store.values import data_elements
-from healthplan.web.datasets import data_sets
 from healthplan.web.tree import OrgTree
 from healthplan.web.visibility import Visibility
 
@@ -117,7 +117,7 @@ class AppState:
         return self._memo.get(key)
 
     def visibility(self, user: User) -> Visibility:
-        return Visibility(user, self.tree, self.states, data_sets())
+        return Visibility(user, self.tree, self.states, approval_data_sets())
 
     def evaluate(self, indicators: Sequence[Indicator], periods: Sequence[str], org_units: Sequence[str],
                  base_period: str | None = None) -> list[IndicatorValue]:

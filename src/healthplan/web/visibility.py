@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from healthplan.domain.data import ApprovalState
+from healthplan.domain.datasets import DataSet
 from healthplan.store.users import User
-from healthplan.web.datasets import DataSet
 from healthplan.web.tree import OrgTree
 
 WITHHELD_ZH = "数据尚未审核，您无权查看"

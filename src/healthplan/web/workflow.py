@@ -6,12 +6,12 @@ unlock an approved one with a reason. The transitions themselves are ``store.app
 
 from __future__ import annotations
 
+from healthplan.domain.datasets import DataSet
 from healthplan.domain.problems import HealthplanError
 from healthplan.domain.registry import Level
 from healthplan.store import approval
 from healthplan.store.approval import Action, Approval
 from healthplan.store.users import User
-from healthplan.web.datasets import DataSet
 from healthplan.web.errors import Forbidden
 from healthplan.web.permissions import may_approve, may_enter
 from healthplan.web.state import AppState

@@ -9,13 +9,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
+from healthplan.domain.datasets import DataSet
 from healthplan.domain.problems import HealthplanError, Problem, ValidationFailed
 from healthplan.store import audit
 from healthplan.store.approval import Action
+from healthplan.store.datasets import approval_data_set_of, approval_data_sets, get_approval_data_set
 from healthplan.store.values import read_values
 from healthplan.web import entry, workflow
 from healthplan.web.api.reply import XLSX, reply
-from healthplan.web.datasets import DataSet, data_set_of, data_sets, get_data_set
 from healthplan.web.deps import Caller, Downloader, State
 from healthplan.web.errors import Forbidden
 from healthplan.web.permissions import PLANNING, require_role
@@ -46,12 +47,12 @@ class Reason(BaseModel):
 
 @router.get("/data-sets", summary="报表列表 / data sets")
 def sets(_caller: Caller) -> JSONResponse:
-    return reply([ds.to_json() for ds in data_sets().values()])
+    return reply([ds.to_json() for ds in approval_data_sets().values()])
 
 
 @router.get("/data-sets/{code}", summary="报表定义与校验规则 / a data set and its rules")
 def one_set(code: str, _caller: Caller, state: State) -> JSONResponse:
-    ds = get_data_set(code)
+    ds = get_approval_data_set(code)
     elements = state.catalog.data_elements
     return reply({**ds.to_json(), "elements": [{"code": e, "name": elements[e].name, "name_en": elements[e].name_en,
                                                 "unit": elements[e].unit, "value_type": elements[e].value_type.value}
@@ -60,12 +61,13 @@ def one_set(code: str, _caller: Caller, state: State) -> JSONResponse:
 
 @router.get("/data-sets/{code}/form", summary="一张表单（机构或区域 × 年）/ one form")
 def form(code: str, org_unit: str, period: str, caller: Caller, state: State) -> JSONResponse:
-    return reply(entry.load_form(state, caller.user, get_data_set(code), org_unit, period).to_json(state))
+    ds = get_approval_data_set(code)
+    return reply(entry.load_form(state, caller.user, ds, org_unit, period).to_json(state))
 
 
 @router.post("/data-sets/{code}/validate", summary="校验表单（不保存）/ validate without saving")
 def validate(code: str, body: FormValues, caller: Caller, state: State) -> JSONResponse:
-    ds = get_data_set(code)
+    ds = get_approval_data_set(code)
     form = entry.load_form(state, caller.user, ds, body.org_unit, body.period)
     _values, problems, violations = entry.validate(state, ds, form.org_unit, form.period, body.raw(ds))
     return reply({"problems": [p.to_json() for p in problems], "violations": [v.to_json() for v in violations],
@@ -74,7 +76,7 @@ def validate(code: str, body: FormValues, caller: Caller, state: State) -> JSONR
 
 @router.put("/data-sets/{code}/values", summary="保存表单（全部通过才写入，留痕）/ save a form")
 def save(code: str, body: FormValues, caller: Caller, state: State) -> JSONResponse:
-    ds = get_data_set(code)
+    ds = get_approval_data_set(code)
     changes = entry.save_form(state, caller.user, ds, body.org_unit, body.period, body.raw(ds))
     saved = entry.load_form(state, caller.user, ds, body.org_unit, body.period)
     return reply({"changes": changes.to_json(), "form": saved.to_json(state)})
@@ -83,7 +85,7 @@ def save(code: str, body: FormValues, caller: Caller, state: State) -> JSONRespo
 @router.post("/data-sets/{code}/upload", summary="上传 Excel/CSV（逐行报错，全部通过才写入）/ upload a file")
 async def upload(code: str, caller: Caller, state: State, file: Annotated[UploadFile, File()],
                  period: Annotated[str | None, Form(max_length=10)] = None) -> JSONResponse:
-    ds = get_data_set(code)
+    ds = get_approval_data_set(code)
     content = await file.read()
     changes = await run_in_threadpool(entry.upload, state, caller.user, ds, file.filename or "", content,
                                       period or None)
@@ -92,7 +94,7 @@ async def upload(code: str, caller: Caller, state: State, file: Annotated[Upload
 
 @router.get("/data-sets/{code}/template.xlsx", summary="下载填报模板（含现有数据）/ download an entry template")
 def template(code: str, area: str, period: str, caller: Downloader, state: State) -> Response:
-    ds = get_data_set(code)
+    ds = get_approval_data_set(code)
     content = entry.template(state, caller.user, ds, area, period)
     return Response(content, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename=\"template-{code}-{area}-{ds.check_period(period)}.xlsx\""})
@@ -100,20 +102,21 @@ def template(code: str, area: str, period: str, caller: Downloader, state: State
 
 @router.get("/approvals", summary="审核看板 / approval board")
 def approvals(data_set: str, period: str, caller: Caller, state: State) -> JSONResponse:
-    return reply(workflow.board(state, caller.user, get_data_set(data_set), period))
+    return reply(workflow.board(state, caller.user, get_approval_data_set(data_set), period))
 
 
 @router.post("/approvals/{data_set}/{org_unit}/{period}/{action}",
              summary="上报 submit / 审核通过 approve / 退回 return / 解锁 unlock")
 def act(data_set: str, org_unit: str, period: str, action: Action, body: Reason, caller: Caller,
         state: State) -> JSONResponse:
-    result = workflow.act(state, caller.user, get_data_set(data_set), org_unit, period, action, body.reason)
+    ds = get_approval_data_set(data_set)
+    result = workflow.act(state, caller.user, ds, org_unit, period, action, body.reason)
     return reply(result.to_json())
 
 
 @router.get("/approvals/{data_set}/{org_unit}/{period}/history", summary="审核记录 / approval history")
 def approval_history(data_set: str, org_unit: str, period: str, _caller: Caller, state: State) -> JSONResponse:
-    ds = get_data_set(data_set)
+    ds = get_approval_data_set(data_set)
     return reply(workflow.history(state, ds, org_unit, ds.check_period(period)))
 
 
@@ -128,7 +131,7 @@ def values(caller: Caller, state: State, data_element: str | None = None, org_un
         rows = read_values(session, data_element, org_unit, period)
     shown, withheld = [], 0
     for de, ou, p, disagg, value, comment in rows:
-        ds = data_set_of(de)
+        ds = approval_data_set_of(de)
         if ou in state.tree and ds is not None and vis.report_hidden(ds, ou, p):
             withheld += 1
             continue

@@ -9,12 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from healthplan.domain.data import RecordedAt
+from healthplan.domain.datasets import DataSet
 from healthplan.domain.problems import HealthplanError, ValidationFailed
 from healthplan.domain.registry import Level
 from healthplan.store.approval import Action
+from healthplan.store.datasets import approval_data_sets, get_approval_data_set
 from healthplan.store.users import User
 from healthplan.web import entry, workflow
-from healthplan.web.datasets import DataSet, data_sets, get_data_set
 from healthplan.web.deps import Caller, State
 from healthplan.web.permissions import DOWNLOAD, ENTRY
 from healthplan.web.state import AppState
@@ -49,9 +50,9 @@ def _home_county(state: AppState, user: User) -> str:
 def _context(state: AppState, user: User, ds: DataSet, county: str, org_unit: str | None,
              period: str) -> dict[str, object]:
     elements = state.catalog.data_elements
-    return {"data_sets": list(data_sets().values()), "ds": ds, "county": county, "org_unit": org_unit,
-            "period": period, "elements": elements, "field_id": _field_id, "years": state.years(),
-            "can_enter": user.role in ENTRY, "can_download": user.role in DOWNLOAD,
+    return {"data_sets": list(approval_data_sets().values()), "ds": ds, "county": county,
+            "org_unit": org_unit, "period": period, "elements": elements, "field_id": _field_id,
+            "years": state.years(), "can_enter": user.role in ENTRY, "can_download": user.role in DOWNLOAD,
             **_pickers(state, ds, county)}
 
 
@@ -59,7 +60,7 @@ def _context(state: AppState, user: User, ds: DataSet, county: str, org_unit: st
 def entry_page(request: Request, caller: Caller, state: State, data_set: str = "resources_yearly",
                county: str | None = None, org_unit: str | None = None, period: str | None = None,
                msg: str | None = None) -> Response:
-    ds = get_data_set(data_set)
+    ds = get_approval_data_set(data_set)
     tree = state.tree
     chosen = county or (tree.approval_unit(org_unit) if org_unit and org_unit in tree
                         else _home_county(state, caller.user))
@@ -80,7 +81,7 @@ async def _fields(request: Request) -> dict[str, str]:
 async def validate(request: Request, caller: Caller, state: State) -> Response:
     """HTMX: the inline messages for what is typed so far (nothing saved)."""
     raw = await _fields(request)
-    ds = get_data_set(raw.get("data_set", ""))
+    ds = get_approval_data_set(raw.get("data_set", ""))
 
     def work() -> Response:
         form = entry.load_form(state, caller.user, ds, raw.get("org_unit", ""), raw.get("period", ""))
@@ -94,7 +95,7 @@ async def validate(request: Request, caller: Caller, state: State) -> Response:
 @router.post("/data/save")
 async def save(request: Request, caller: Caller, state: State) -> Response:
     raw = await _fields(request)
-    ds = get_data_set(raw.get("data_set", ""))
+    ds = get_approval_data_set(raw.get("data_set", ""))
     org_unit, period = raw.get("org_unit", ""), raw.get("period", "")
 
     def work() -> Response:
@@ -116,7 +117,7 @@ async def save(request: Request, caller: Caller, state: State) -> Response:
 @router.post("/data/upload")
 async def upload(request: Request, caller: Caller, state: State, data_set: Annotated[str, Form(max_length=64)],
                  file: Annotated[UploadFile, File()], period: Annotated[str, Form(max_length=10)] = "") -> Response:
-    ds = get_data_set(data_set)
+    ds = get_approval_data_set(data_set)
     content = await file.read()
 
     def work() -> Response:
@@ -136,11 +137,11 @@ async def upload(request: Request, caller: Caller, state: State, data_set: Annot
 @router.get("/data/approval")
 def approval_page(request: Request, caller: Caller, state: State, data_set: str = "resources_yearly",
                   period: str | None = None, msg: str | None = None) -> Response:
-    ds = get_data_set(data_set)
+    ds = get_approval_data_set(data_set)
     when = ds.check_period(period) if period else str(state.years()[-1] if state.years() else 2024)
     rows = workflow.board(state, caller.user, ds, when)
-    return render(request, "approval.html", {"data_sets": list(data_sets().values()), "ds": ds, "period": when,
-                                             "rows": rows, "years": state.years(), "message": msg})
+    return render(request, "approval.html", {"data_sets": list(approval_data_sets().values()), "ds": ds,
+                                             "period": when, "rows": rows, "years": state.years(), "message": msg})
 
 
 @router.post("/data/approval")
@@ -148,7 +149,7 @@ def approval_action(caller: Caller, state: State, data_set: Annotated[str, Form(
                     org_unit: Annotated[str, Form(max_length=64)], period: Annotated[str, Form(max_length=10)],
                     action: Annotated[str, Form(max_length=16)],
                     reason: Annotated[str, Form(max_length=500)] = "") -> Response:
-    ds = get_data_set(data_set)
+    ds = get_approval_data_set(data_set)
     try:
         chosen = Action(action)
     except ValueError:

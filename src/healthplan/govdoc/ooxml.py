@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable, Mapping
+from xml.sax.saxutils import escape, quoteattr
 
 FIXED_TIME = dt.datetime(2023, 1, 1)
 
@@ -38,3 +39,16 @@ def _pin_times(core: bytes) -> bytes:
     stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)",
                   rb"\g<1>" + stamp + rb"\g<2>", core)
+
+
+def declare_alternatives(alternatives: Mapping[str, str]) -> Callable[[bytes], bytes]:
+    """An edit of ``word/fontTable.xml`` declaring each font (name → alternative) with its ``w:altName``."""
+
+    def edit(font_table: bytes) -> bytes:
+        entries = "".join(
+            f'<w:font w:name="{escape(name)}"><w:altName w:val="{escape(alternative)}"/><w:charset w:val="86"/>'
+            f'<w:pitch w:val="variable"/></w:font>' for name, alternative in alternatives.items()
+            if f"w:name={quoteattr(name)}".encode() not in font_table)
+        return re.sub(rb"</w:fonts>\s*$", entries.encode() + b"</w:fonts>", font_table)
+
+    return edit
