@@ -66,7 +66,9 @@ def test_each_element_has_at_most_one_approval_data_set() -> None:
 
 def test_lookups_name_the_choices() -> None:
     with pytest.raises(NotFound, match="resources_yearly"):
-        get_data_set("yearly-resources")
+        get_data_set("yearly-resource")
+    assert get_data_set("yearly-resources") is get_data_set("resources_yearly")  # the name the issue gives it
+    assert get_approval_data_set("yearly-resources") is get_data_set("resources_yearly")
     assert get_approval_data_set("area_yearly") is get_data_set("area_yearly")
     with pytest.raises(NotFound, match="只用于 Excel 模板"):
         get_approval_data_set("services_monthly")
@@ -216,6 +218,14 @@ def test_problems_are_located_at_line_and_key() -> None:
     for prefix in expected:
         assert any(p.startswith(prefix) for p in problems), (prefix, problems)
     assert len(problems) == len(expected), problems
+
+
+def test_an_alias_names_one_data_set_only() -> None:
+    (ds,) = load_data_sets(GOOD.replace("  name: 表\n", "  name: 表\n  aliases: [old-forms]\n")).values()
+    assert ds.aliases == ("old-forms",) and ds.to_json()["aliases"] == ["old-forms"]
+    other = "- code: old_forms\n  name: 旧\n  aliases: [forms, Bad Alias]\n  sections:\n    - {name: s, elements: [beds.open]}\n"
+    assert located(GOOD + other) == ["datasets.yaml:8:aliases 别名“Bad Alias”只能用小写字母、数字、下划线和连字符，以字母开头",
+                                     "datasets.yaml:8:aliases 名称“forms”已是报表“forms”的代码或别名"]
 
 
 def test_duplicate_codes_and_broken_yaml() -> None:

@@ -181,8 +181,8 @@ def test_cli_writes_templates_and_imports_them(region: Database, tmp_path: Path,
     from healthplan.cli import main
 
     out_file = tmp_path / "泽州县2020.xlsx"
-    code = main(["--database", region.url, "template", "values", "--dataset", "resources_yearly", "--org", "140525",
-                 "--year", "2020", "--out", str(out_file), "--format", "json"])
+    code = main(["--database", region.url, "template", "values", "--dataset", "yearly-resources", "--org", "140525",
+                 "--year", "2020", "--out", str(out_file), "--format", "json"])  # the alias the issue names
     out, _ = capsys.readouterr()
     assert code == 0 and json.loads(out) == {"file": str(out_file), "data_set": "resources_yearly",
                                              "org_unit": "140525", "period": "2020", "layout": "wide", "rows": 2,

@@ -27,6 +27,7 @@ _PERIOD_WORDS = {kind: word for word, kind in PERIOD_TYPES.items()}
 _EXAMPLES = {PeriodType.YEAR: "2024", PeriodType.QUARTER: "2024Q3", PeriodType.MONTH: "202407",
              PeriodType.WEEK: "2024W27", PeriodType.DAY: "20240705"}
 _CODE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # a URL path segment and the approval key (64 characters)
+_ALIAS = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")  # another name a data set answers to on the command line
 LINE_KEY = "__line__"  # where a loader that tracks lines says a mapping starts; used to locate problems
 
 
@@ -136,6 +137,7 @@ class DataSet:
     sections: tuple[Section, ...]
     rules: tuple[Rule, ...] = ()
     approval: bool = False
+    aliases: tuple[str, ...] = ()  # names it is also known by (yearly-resources, the name the issue gave it)
 
     @property
     def recorded_at(self) -> RecordedAt:
@@ -177,7 +179,7 @@ class DataSet:
         return [v for rule in self.rules if (v := rule.check(values)) is not None]
 
     def to_json(self) -> dict[str, object]:
-        return {"code": self.code, "name": self.name, "name_en": self.name_en,
+        return {"code": self.code, "aliases": list(self.aliases), "name": self.name, "name_en": self.name_en,
                 "recorded_at": self.recorded_at.value, "rows": self.rows.value,
                 "period_type": _PERIOD_WORDS[self.period_type], "approval": self.approval,
                 "data_elements": list(self.elements),
@@ -278,9 +280,14 @@ def _data_set(read: _Reader, item: Mapping[str, Any], known: Collection[str] | N
     if approval and period_type is not PeriodType.YEAR:
         read.problem(item, "approval", "审核按年进行：参与审核的报表应按年填报（period_type: yearly）",
                      "approval is per year: a data set under approval must be yearly")
+    aliases = read.codes(item, "aliases") if "aliases" in item else ()
+    for alias in aliases:
+        if not _ALIAS.match(alias):
+            read.problem(item, "aliases", f"别名“{alias}”只能用小写字母、数字、下划线和连字符，以字母开头",
+                         f"alias {alias!r} must be lower-case letters, digits, _ and -, starting with a letter")
     return DataSet(code, read.text(item, "name"), read.text(item, "name_en", required=False),
                    read.choice(item, "rows", {level.value: level for level in Level}, "facility"), period_type,
-                   tuple(sections), tuple(rules), approval)
+                   tuple(sections), tuple(rules), approval, aliases)
 
 
 def parse_data_sets(items: Iterable[Mapping[str, Any]], source: str = "datasets.yaml",
@@ -296,6 +303,7 @@ def parse_data_sets(items: Iterable[Mapping[str, Any]], source: str = "datasets.
     read = _Reader(source, problems)
     result: dict[str, DataSet] = {}
     approved_by: dict[str, str] = {}
+    names: dict[str, str] = {}  # every code and alias → the data set's code
     for item in items:
         if not isinstance(item, Mapping):
             problems.append(Problem("每个报表应为一个映射", "each data set must be a mapping", source))
@@ -303,6 +311,12 @@ def parse_data_sets(items: Iterable[Mapping[str, Any]], source: str = "datasets.
         data_set = _data_set(read, item, known_elements)
         if data_set.code in result:
             read.problem(item, "code", f"报表代码“{data_set.code}”重复", f"duplicate data set code {data_set.code!r}")
+        for name in (data_set.code, *data_set.aliases):
+            if name in names and names[name] != data_set.code:
+                read.problem(item, "aliases" if name != data_set.code else "code",
+                             f"名称“{name}”已是报表“{names[name]}”的代码或别名",
+                             f"{name!r} already names data set {names[name]!r}")
+            names.setdefault(name, data_set.code)
         result[data_set.code] = data_set
         for element in dict.fromkeys(data_set.elements) if data_set.approval else ():
             if element in approved_by:

@@ -63,18 +63,21 @@ def approval_data_sets() -> Mapping[str, DataSet]:
 
 
 def get_data_set(code: str) -> DataSet:
+    """A data set by its code or one of its aliases."""
     known = data_sets()
-    if code not in known:
+    found = known.get(code) or next((ds for ds in known.values() if code in ds.aliases), None)
+    if found is None:
         raise NotFound(f"没有报表“{code}”，可选：{', '.join(known)}",
                        f"no data set {code!r}; choose one of {', '.join(known)}")
-    return known[code]
+    return found
 
 
 def get_approval_data_set(code: str) -> DataSet:
     """A data set the site offers as a form; a template-only one is not found here."""
-    found = approval_data_sets().get(code)
+    found = approval_data_sets().get(code) or next(
+        (ds for ds in approval_data_sets().values() if code in ds.aliases), None)
     if found is None:
-        if code in data_sets():
+        if code in data_sets() or any(code in ds.aliases for ds in data_sets().values()):
             raise NotFound(f"报表“{code}”只用于 Excel 模板，不在网页填报和审核",
                            f"data set {code!r} is a template only: not entered or approved on the site")
         raise NotFound(f"没有报表“{code}”，可选：{', '.join(approval_data_sets())}",
