@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/healthplan access coverage 140500 --out out/access
 	$(BIN)/healthplan access sites 140500 --new 3 --out out/access
 	$(BIN)/healthplan allocate jincheng-14th-health-services --year 2025 --format xlsx --out out/jincheng-2025-配置规划表.xlsx
+	$(BIN)/healthplan report annual --plan chengqu-reform-2023 --year 2023 --out out/chengqu-reform-2023-年度监测报告.docx
 	$(BIN)/healthplan serve
 
 ## ruff, mypy --strict, and the whole test suite on SQLite and a real PostgreSQL server.

@@ -306,7 +306,8 @@ def demo(ctx: typer.Context,
             path = out / f"{code}-{evaluation.year}{suffix}"
             export.write(evaluation, path)
             console.print(f"已写出 / written: {path}")
-        annual = build_report(load_inputs(database, code, ReportKind.ANNUAL, evaluation.year))
+        with load_inputs(database, code, ReportKind.ANNUAL, evaluation.year) as inputs:
+            annual = build_report(inputs)
         for suffix in (".docx", ".html"):
             path = out / f"{code}-{evaluation.year}-年度监测报告{suffix}"
             write_report(annual, path)

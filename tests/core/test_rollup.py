@@ -86,6 +86,13 @@ def test_missing_is_not_zero(region: Database) -> None:
     # a facility without a value for a filter's data element does not pass the filter
     assert value_of(region, "count(facilities where dept.geriatrics = 1)", "140500", "2020") == 1
     assert value_of(region, "count(facilities where not dept.geriatrics = 1)", "140500", "2020") == 1
+    # ... unless the rest of the filter decides it (SQL's three-valued logic): F4, a 卫生院 with no
+    # dept.geriatrics value, passes `primary_care or …` and `not (hospital and …)`
+    assert value_of(region, "count(facilities where primary_care or dept.geriatrics = 1)", "140500", "2020") == 2
+    assert value_of(region, "sum(beds.actual where primary_care or dept.geriatrics = 1)", "140500", "2020") == 1040
+    assert value_of(region, "count(facilities where not (hospital and dept.geriatrics = 1))", "140500", "2020") == 2
+    assert value_of(region, "count(facilities where hospital and dept.geriatrics = 1 or level = 3)", "140500",
+                    "2020") == 2
     # and where the filter's element is recorded nowhere beneath, the count has no value
     assert value_of(region, "count(facilities where dept.geriatrics = 1)", "140525100", "2020") is None
 

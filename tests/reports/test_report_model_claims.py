@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from healthplan.reports.claims import matches, problems, resolve
@@ -100,9 +100,10 @@ def test_untraceable_numbers_are_reported() -> None:
 
 
 @given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.integers(min_value=0, max_value=4))
+@example(1.5, 0)  # 1.5 and 2.5 both print as "2" (half to even): the neighbour is of the printed text
 def test_a_value_printed_at_any_precision_matches_itself_and_not_its_neighbour(value: float, places: int) -> None:
     text = f"{abs(value):.{places}f}"
     scale = -1.0 if value < 0 else 1.0
     assert matches(Source("p", text, scale=scale), value)
     step = 10 ** -places
-    assert not matches(Source("p", f"{abs(value) + step:.{places}f}", scale=scale), value)
+    assert not matches(Source("p", f"{float(text) + step:.{places}f}", scale=scale), value)

@@ -4,10 +4,7 @@ p-median from files). JSON shapes: docs/access.md."""
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -179,10 +176,9 @@ def sites_command(ctx: typer.Context, code: Annotated[str, typer.Argument(help="
         raise HealthplanError(f"标准“{standard}”没有定义候选机构，请用 --candidates 给出",
                               f"standard {standard!r} names no candidates; give --candidates")
     pool = select_sites(setting.analytics, setting.region, filter_text)
-    with solver_output_to_stderr():
-        proposal = propose(the_standard, setting.demand, existing, pool, setting.travel, setting.region,
-                           model=model.value, new_sites=new, bound=bound.value,
-                           options=SolverOptions(time_limit=time_limit))
+    proposal = propose(the_standard, setting.demand, existing, pool, setting.travel, setting.region,
+                       model=model.value, new_sites=new, bound=bound.value,
+                       options=SolverOptions(time_limit=time_limit))
     data = {"region": code, "year": setting.region.year, **proposal.to_json()}
     if out is not None:
         _write(out, f"{code}-{standard}-{model.value}", data, proposal.after, setting.boundaries,
@@ -308,20 +304,6 @@ def _fmt(value: float | None) -> str:
 # ---- locate: site selection from files -----------------------------------------------------------------
 
 
-@contextmanager
-def solver_output_to_stderr() -> Iterator[None]:
-    """HiGHS prints its banner on standard output; keep standard output for the JSON answer."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
 CostOption = Annotated[Path | None, typer.Option("--cost", help="成本表 CSV/Excel（长表或矩阵）")]
 DemandOption = Annotated[Path | None, typer.Option("--demand", help="需求表 CSV/Excel（编号、权重）")]
 FixedOption = Annotated[list[str] | None, typer.Option("--fixed", help="保持开放的现有候选点（可重复或逗号分隔）")]
@@ -404,8 +386,7 @@ def locate_pmedian(instance: Annotated[Path | None, typer.Option(help="OR-Librar
         except (OSError, ValueError) as exc:
             raise ValidationFailed([Problem("无法读取 OR-Library 实例", f"cannot read the OR-Library instance: {exc}",
                                             str(instance))]) from None
-        with solver_output_to_stderr():
-            result = p_median(orlib.cost_matrix(), p if p is not None else orlib.p, options=options)
+        result = p_median(orlib.cost_matrix(), p if p is not None else orlib.p, options=options)
         data = {"instance": instance.stem, "p": p if p is not None else orlib.p, "objective": result.objective,
                 "sites": [j + 1 for j in result.sites], "seconds": round(result.total_seconds, 4),
                 "gap": result.mip_gap, "status": result.status, "optimal": result.optimal}
@@ -417,9 +398,8 @@ def locate_pmedian(instance: Annotated[Path | None, typer.Option(help="OR-Librar
     if p is None:
         raise HealthplanError("须给出 --p", "give --p")
     problem = _load_problem(cost, demand, fixed, id_column, weight_column, cost_columns)
-    with solver_output_to_stderr():
-        result = p_median(problem.cost, p, weights=problem.weights, fixed=problem.fixed,
-                          service_distance=radius if radius is not None else np.inf, options=options)
+    result = p_median(problem.cost, p, weights=problem.weights, fixed=problem.fixed,
+                      service_distance=radius if radius is not None else np.inf, options=options)
     _report(_result_json(result, problem, p), format)
 
 
@@ -432,9 +412,8 @@ def locate_mclp(cost: CostOption = None, demand: DemandOption = None,
                 format: FormatOption = Format.TABLE) -> None:
     """MCLP：开放 p 处（含现有），使半径内的需求最多。"""
     problem = _load_problem(cost, demand, fixed, id_column, weight_column, cost_columns)
-    with solver_output_to_stderr():
-        result = mclp(problem.cost, radius, p, weights=problem.weights, fixed=problem.fixed,
-                      options=SolverOptions(time_limit=time_limit))
+    result = mclp(problem.cost, radius, p, weights=problem.weights, fixed=problem.fixed,
+                  options=SolverOptions(time_limit=time_limit))
     _report(_result_json(result, problem, p), format)
 
 
@@ -447,7 +426,6 @@ def locate_lscp(cost: CostOption = None, demand: DemandOption = None,
                 format: FormatOption = Format.TABLE) -> None:
     """LSCP：在现有站点之外，用最少的站点使所有可覆盖的需求都在半径内。"""
     problem = _load_problem(cost, demand, fixed, id_column, weight_column, cost_columns)
-    with solver_output_to_stderr():
-        result = lscp(problem.cost, radius, weights=problem.weights, fixed=problem.fixed,
-                      options=SolverOptions(time_limit=time_limit))
+    result = lscp(problem.cost, radius, weights=problem.weights, fixed=problem.fixed,
+                  options=SolverOptions(time_limit=time_limit))
     _report(_result_json(result, problem, None), format)

@@ -70,11 +70,15 @@ class TermRef:
 
 @dataclass(frozen=True)
 class FilterSql:
-    """A filter as a SQL condition over a row alias, with the data elements / terms it needs joined."""
+    """A filter as a SQL condition over a row alias, with the data elements / terms it needs joined.
 
-    sql: str
+    A comparison with a missing value is unknown (SQL NULL) and the filter is passed only when it is true, so a
+    facility without the value fails ``dept.x = 1`` and ``not dept.x = 1`` alike (DESIGN §3.3: missing fails the
+    filter), yet passes ``primary_care or dept.x = 1`` when it is primary care: the other side decides."""
+
+    sql: str  # may be NULL for a row: use it in WHERE or as coalesce(sql, FALSE)
     data_elements: tuple[str, ...]  # joined as columns named by :func:`de_column`
-    required: tuple[str, ...]  # data elements a row must have a value for (DESIGN: missing fails the filter)
+    required: tuple[str, ...]  # compared data elements: an area where none is recorded has no value
     terms: tuple[Term, ...] = ()  # area filters: terms joined as columns named by :func:`term_column`
 
 
@@ -242,14 +246,7 @@ class _FilterWriter:
         self.terms: dict[Term, None] = {}
 
     def result(self, sql: str) -> FilterSql:
-        guards = [f"{self.value_of_de(code)} IS NOT NULL" for code in self.required]
-        terms = tuple(self.terms)
-        guards += [f"{term_column(i)} IS NOT NULL" for i, t in enumerate(terms) if _term_needs_data(t)]
-        full = " AND ".join([f"({sql})", *guards]) if guards else sql
-        return FilterSql(full, tuple(self.elements), tuple(self.required), terms)
-
-    def value_of_de(self, code: str) -> str:
-        return f"{de_column(code)}.value"
+        return FilterSql(sql, tuple(self.elements), tuple(self.required), tuple(self.terms))
 
     def filter(self, node: Filter) -> str:
         match node:
@@ -351,8 +348,3 @@ class _FilterWriter:
         if literal in (0.0, "false", "否"):
             return "FALSE"
         raise ExpressionError(self.text, column, "central 应为 0 或 1", "central must be 0 or 1")
-
-
-def _term_needs_data(term: Term) -> bool:
-    """Terms that are null where nothing is recorded (sums); counts of facilities are never null."""
-    return isinstance(term, SumTerm | ValueTerm)

@@ -30,10 +30,10 @@ def _write(database: Database, plan: str, kind: ReportKind, year: int | None, ou
 
     check_suffix(out)
     with progress_bar(3, f"{kind.label} {plan}") as advance:
-        inputs = load_inputs(database, plan, kind, year, boundaries)
-        advance()
-        report = build_report(inputs)
-        advance()
+        with load_inputs(database, plan, kind, year, boundaries) as inputs:
+            advance()
+            report = build_report(inputs)
+            advance()
         write_report(report, out)
         advance()
     summary = {"out": str(out), "kind": kind.value, "plan": plan, "year": inputs.year,

@@ -16,7 +16,7 @@ from healthplan.plans.progress import goal, satisfied
 from healthplan.reports.charts import TrendPanel, trends
 from healthplan.reports.counties import county_section
 from healthplan.reports.inputs import ReportInputs
-from healthplan.reports.model import Figure, Paragraph, Report, ReportKind, Section
+from healthplan.reports.model import Claim, Figure, Paragraph, Report, ReportKind, Section
 from healthplan.reports.narrative import outlook_paragraph, overall, problems_and_suggestions
 from healthplan.reports.outlook import Outlook, final_outlook, midterm_outlook
 from healthplan.reports.sections import PROVIDERS
@@ -56,13 +56,15 @@ def build_report(inputs: ReportInputs, today: dt.date | None = None) -> Report:
     if counties is not None:
         sections.append(counties)
     provided: dict[str, object] = {}
+    flagged: list[tuple[Claim, Claim]] = []
     for provider in PROVIDERS:
         contribution = provider(inputs)
         if contribution is not None:
             sections.append(contribution.section)
             provided[contribution.key] = dict(contribution.data)
+            flagged.extend(contribution.problems)
     data["sections"] = provided
-    problems, suggestions = problems_and_suggestions(inputs)
+    problems, suggestions = problems_and_suggestions(inputs, flagged)
     sections.append(Section("存在问题与建议", [Section("存在问题", list(problems)),
                                                Section("有关建议", list(suggestions))]))
     title = f"{plan.name}\n{year}年度监测报告" if kind is ReportKind.ANNUAL else f"{plan.name}\n{kind.label}"

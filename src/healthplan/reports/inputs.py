@@ -38,6 +38,16 @@ class ReportInputs:
     elements: Mapping[str, DataElement]
     boundaries: Boundaries
     database: Database  # for section providers that read other capabilities' stored results
+    analytics: Analytics  # the loaded engine, kept open for the sections that evaluate more (access, allocation)
+
+    def __enter__(self) -> ReportInputs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.analytics.close()
 
     def county_name(self, code: str) -> str:
         return next((c.name for c in self.counties if c.code == code), code)
@@ -51,7 +61,8 @@ class ReportInputs:
 def load_inputs(database: Database, plan_code: str, kind: ReportKind, year: int | None = None,
                 boundaries_file: Path | None = None) -> ReportInputs:
     """Evaluate ``plan_code`` for the report's year: the latest year with data (annual, mid-term) or the
-    plan's target year (final), unless ``year`` is given."""
+    plan's target year (final), unless ``year`` is given. The engine stays loaded for the capability sections:
+    use the result in a ``with`` block (or ``close()`` it)."""
     with database.sessions() as session:
         plan = get_plan(session, plan_code)
         areas = list_areas(session)
@@ -69,8 +80,9 @@ def load_inputs(database: Database, plan_code: str, kind: ReportKind, year: int 
         counties = tuple(sorted((a for a in areas if a.parent_code == plan.org_unit), key=lambda a: a.code))
         evaluation = evaluate_plan(analytics, catalog, plan, chosen)
         county_evaluations = evaluate_counties(analytics, catalog, plan, chosen, [c.code for c in counties])
-    finally:
+    except BaseException:
         analytics.close()
+        raise
     codes = [c.code for c in counties]
     if boundaries_file is not None:  # a user's file may hold more areas than the plan's counties
         drawn = read_boundaries(boundaries_file)
@@ -81,7 +93,7 @@ def load_inputs(database: Database, plan_code: str, kind: ReportKind, year: int 
     if not boundaries.polygons:
         boundaries = Boundaries.from_points(counties)
     return ReportInputs(kind, plan, chosen, latest, evaluation, scope, counties, county_evaluations,
-                        dict(analytics.elements), boundaries, database)
+                        dict(analytics.elements), boundaries, database, analytics)
 
 
 def _check_year(plan: Plan, kind: ReportKind, year: int, latest: int) -> None:

@@ -107,9 +107,11 @@ def outlook_paragraph(inputs: ReportInputs, outlooks: Sequence[Outlook]) -> Para
     return Paragraph(tuple(claims), "目标实现情况。")
 
 
-def problems_and_suggestions(inputs: ReportInputs) -> tuple[list[Paragraph], list[Paragraph]]:
+def problems_and_suggestions(inputs: ReportInputs, flagged: Sequence[tuple[Claim, Claim]] = ()
+                             ) -> tuple[list[Paragraph], list[Paragraph]]:
     """存在问题 and 有关建议: the regressing, then the behind targets (worst completion first), the largest
-    resource gaps, and missing data; each problem with its suggestion."""
+    resource gaps, missing data, and what the capability sections flag (population beyond the 急救 radius,
+    overdue tasks: ``flagged``, as (problem, suggestion) pairs); each problem with its suggestion."""
     p = Pointers(inputs.evaluation)
     results = inputs.evaluation.targets
     problems: list[Claim] = []
@@ -142,6 +144,9 @@ def problems_and_suggestions(inputs: ReportInputs) -> tuple[list[Paragraph], lis
         s = _names(Sentence(), p, missing).text("等").count(len(missing), p.targets, status="no_data")
         problems.append(s.text("项指标缺少").number(str(inputs.year), p.year()).text("年数据。").claim())
         suggestions.append(Sentence().text("完善相关统计报送和数据质量核查，确保年度监测数据完整、口径一致。").claim())
+    for problem, suggestion in flagged:
+        problems.append(problem)
+        suggestions.append(suggestion)
     if not problems:
         s = Sentence().text("按").number(str(inputs.year), p.year()).text("年数据，各项指标均已达标或进度正常，")
         problems.append(s.text("未发现滞后或倒退的指标。").claim())

@@ -37,7 +37,8 @@ _CATALOG = {"indicator", "data_element"}
 _APPROVAL = {"data_approval"}
 _ACCOUNTS = {"web_user", "web_api_token", "web_login"}
 #: Entities that change no number (results stay memoised when only these were written).
-_NOT_DATA = {"web_user", "web_api_token", "web_login", "data_approval"}
+_NOT_DATA = {"web_user", "web_api_token", "web_login", "data_approval",
+             "task_list", "task", "task_milestone", "task_progress"}  # the ledger pages read the store directly
 #: Beyond this many new audit entries, reload everything instead of looking at each.
 _SCAN_LIMIT = 5000
 MEMO_SIZE = 512

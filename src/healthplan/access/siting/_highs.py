@@ -7,8 +7,11 @@ through one function makes the reported status, gap and timing mean the same thi
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 import highspy
 import numpy as np
@@ -86,7 +89,7 @@ def solve(mip: Mip, start: NDArray[np.float64] | None, options: SolverOptions) -
     integer, continuous = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
     lp.integrality_ = [integer if flag else continuous for flag in mip.integer.tolist()]
 
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves Highs.__init__ unannotated
+    highs = _new_highs()
     highs.setOptionValue("output_flag", options.verbose)
     highs.setOptionValue("mip_rel_gap", float(options.mip_rel_gap))
     if options.time_limit is not None:
@@ -116,6 +119,26 @@ def solve(mip: Mip, start: NDArray[np.float64] | None, options: SolverOptions) -
         mip_gap=float(info.mip_gap),
         seconds=float(highs.getRunTime()),
     )
+
+
+@cache
+def _banner_shown() -> bool:
+    """HiGHS prints its banner on standard output when the process makes its first solver; standard output
+    belongs to a command's JSON answer, so that first one is made with standard output sent to standard error."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves Highs.__init__ unannotated
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    return True
+
+
+def _new_highs() -> highspy.Highs:
+    _banner_shown()
+    return highspy.Highs()  # type: ignore[no-untyped-call]
 
 
 def _check(status: highspy.HighsStatus, step: str) -> None:

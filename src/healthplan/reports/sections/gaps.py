@@ -1,19 +1,29 @@
 """四、资源配置缺口 from the plan evaluation: the beds and staff still needed to reach each per-population target
-in the target year, for the plan's region and for each county measured against the same target."""
+in the target year, for the plan's region and for each county measured against the same target; then, from
+``healthplan.allocation``, the 配置规划表 and the plan's allocation rules (床位冻结, 专科床位占比, 传染病床位下限 …)
+applied to the same years — the freeze rule's effect on the county gaps above is said where it holds.
+
+Both count the same way (the allocation restates each standard as a target and lets the plan evaluator count),
+so the region's 缺口 in the two tables agree."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from healthplan.allocation import Allocation, allocate, load_rules, shipped_rules
+from healthplan.allocation.table import rule_rows
 from healthplan.domain.data import DataElement
 from healthplan.domain.indicators import Indicator
+from healthplan.engine.catalog import Catalog
 from healthplan.engine.expression import SumTerm, ValueTerm, parse
 from healthplan.plans.evaluation import Gap, TargetResult
 from healthplan.reports.inputs import ReportInputs
 from healthplan.reports.model import Cell, Claim, Paragraph, Section, Table
 from healthplan.reports.sentences import Pointers, Sentence, amount, county_pointers, label, value
+from healthplan.store.plans import user_indicators
 
 DENOMINATOR_SOURCE = {"entered": "按填报的目标年数值", "projected": "按历年数据线性推算"}
 
@@ -166,3 +176,165 @@ def _int(number: float) -> Cell:
 
 def _signed(number: float) -> Cell:
     return Cell(f"{number:+.0f}", round(number), 0)
+
+
+# ---- the 配置规划表 and the plan's allocation rules (healthplan.allocation) ---------------------------------
+
+ALLOCATION = "/sections/resource_gaps/allocation"
+
+
+def plan_allocation(inputs: ReportInputs) -> Allocation | None:
+    """The plan's allocation for its target year from the report year's figures, with the rules shipped for the
+    plan (None after the target year, or when the plan sets no per-population standard)."""
+    if inputs.year > inputs.plan.target_year:
+        return None
+    analytics = inputs.analytics
+    with inputs.database.sessions() as session:
+        catalog = Catalog(user_indicators(session), analytics.elements)
+    rules = load_rules(shipped_rules(inputs.plan.code), catalog, analytics.compiler)
+    found = allocate(analytics, catalog, inputs.plan, inputs.scope, list(inputs.counties), rules,
+                     inputs.plan.target_year, inputs.year)
+    return found if found.lines else None
+
+
+def allocation_data(allocation: Allocation) -> dict[str, object]:
+    data = allocation.to_json()
+    data["short"] = [item.line.code for item in allocation.lines if (item.region.gap or 0) > 0]
+    return data
+
+
+def allocation_section(inputs: ReportInputs, allocation: Allocation) -> Section:
+    """配置规划表 and 配置规则: what each standard needs, and where the plan's rules hold back or ask for more."""
+    a = allocation
+    s = Sentence().text("按资源配置规则，以").number(str(a.current_year), f"{ALLOCATION}/current_year")
+    s.text("年现状为基础、按").number(str(a.year), f"{ALLOCATION}/year").text("年规划人口测算，")
+    s.count(len(a.lines), f"{ALLOCATION}/lines").text("项配置标准")
+    short = [(i, item) for i, item in enumerate(a.lines) if (item.region.gap or 0) > 0]
+    if short:
+        s.text("中").count(len(short), f"{ALLOCATION}/short").text("项尚有缺口")
+    else:
+        s.text("均已满足")
+    for n, (i, item) in enumerate(short):
+        s.text("：" if n == 0 else "，").number(item.line.name, f"{ALLOCATION}/lines/{i}/name").text("缺")
+        amount(s, f"{ALLOCATION}/lines/{i}/region/gap", item.region.gap or 0).text(item.line.indicator.unit)
+    lead = s.text("。").claim()
+    section = Section("配置规划表与配置规则", [Paragraph((lead,))])
+    section.add(*(Paragraph((c,)) for c in (*_freeze_claims(inputs, a), *_unmet_claims(a))))
+    section.add(_allocation_table(a))
+    unmet = [row for row in rule_rows(a) if row[7] not in ("是", "未触发")]
+    if unmet:
+        section.add(Table("allocation_rules", "配置规则未达到或已触发的地区",
+                          ("规则", "核对", "地区", "实测", "要求", "结论", "缺口/余量"),
+                          tuple(tuple(Cell(str(v)) for v in (r[0], r[3], r[4], r[5], r[6], r[7], r[8]))
+                                for r in unmet), (4.0, 1.2, 1.6, 3.4, 2.2, 1.6, 1.6), merge=(0,),
+                          note=f"注：规则文件 {Path(a.rules_source).name}；“待核对”的标准为二手来源，使用前应核对原文。"))
+    return section
+
+
+def _pointer_key(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _freeze_claims(inputs: ReportInputs, a: Allocation) -> list[Claim]:
+    """Each freeze rule where it holds, and what it means for the county gaps above."""
+    claims = []
+    for i, report in enumerate(a.rules):
+        if report.kind != "freeze":
+            continue
+        frozen = [(j, c) for j, c in enumerate(report.checks) if c.met is False]
+        if not frozen:
+            continue
+        root = f"{ALLOCATION}/rules/{i}"
+        s = Sentence().text("按“").number(report.name, f"{root}/name").text(f"”规则（{report.clause.status}，")
+        s.number(report.checks[0].requirement, f"{root}/checks/0/requirement").text("），")
+        for n, (j, check) in enumerate(frozen):
+            s.text("；" if n else "").number(check.name, f"{root}/checks/{j}/name")
+            for m, (name, measured) in enumerate(check.measured.items()):
+                s.text(("" if m == 0 else "、") + _plain(name) + "为")
+                s.number(f"{measured:.1f}" if measured is not None else "—",
+                         f"{root}/checks/{j}/measured/{_pointer_key(name)}").text(_unit_of(name))
+        s.text("，触发规则，相关床位不再增加")
+        held = _held_gaps(inputs, report.effect, [c.org_unit for _, c in frozen])
+        if held:
+            s.text("；上文按同一标准测算的")
+            for n, (county, cp, cr, cg) in enumerate(held):
+                s.text(("" if n == 0 else "、") + f"{inputs.county_name(county)}床位缺口")
+                amount(s, cp.of(cr, "gap/gap"), cg.gap).text("张")
+            s.text("暂缓新增")
+        claims.append(s.text("。").claim())
+    return claims
+
+
+def _unit_of(name: str) -> str:
+    """The unit an indicator's name ends with in brackets (公立综合医院平均住院日(天) → 天)."""
+    found = re.search(r"[(（]([^()（）]*)[)）]$", name)
+    return found.group(1) if found else ""
+
+
+def _plain(name: str) -> str:
+    """An indicator's name without its unit in brackets (公立综合医院病床使用率(%) → 公立综合医院病床使用率)."""
+    return re.sub(r"[(（][^()（）]*[)）]$", "", name)
+
+
+def _held_gaps(inputs: ReportInputs, effect: str, areas: list[str]) -> list[tuple[str, Pointers, TargetResult, Gap]]:
+    """The county bed shortfalls of 四（二） in the areas a freeze rule holds (its ``effect`` names the lines)."""
+    held = []
+    for r, _ in gap_targets(inputs):
+        if r.indicator.code not in effect:
+            continue
+        for county in areas:
+            found = county_gap(inputs, county, r.target.seq)
+            if found is not None and found[2].gap > 0:
+                held.append((county, *found))
+    return held
+
+
+def _unmet_claims(a: Allocation) -> list[Claim]:
+    claims = []
+    for i, report in enumerate(a.rules):
+        if report.kind == "freeze":
+            continue
+        unmet = [(j, c) for j, c in enumerate(report.checks) if c.met is False]
+        if not unmet:
+            continue
+        root = f"{ALLOCATION}/rules/{i}"
+        s = Sentence().text("“").number(report.name, f"{root}/name").text(f"”（{report.clause.status}）未达到的有")
+        for n, (j, check) in enumerate(unmet):
+            at = f"{root}/checks/{j}"
+            s.text("、" if n else "").number(check.name, f"{at}/name").text("（要求")
+            s.number(check.requirement, f"{at}/requirement").text("，实为")
+            name, measured = next(iter(check.measured.items()))
+            decimals = 0 if report.kind == "minimum" else 1
+            s.number(f"{measured:.{decimals}f}" if measured is not None else "—",
+                     f"{at}/measured/{_pointer_key(name)}").text("%" if report.kind == "share" else "")
+            short = check.detail.get("shortfall" if report.kind == "minimum" else "shortfall_now")
+            if short:
+                amount(s.text("，还差"), f"{at}/{'shortfall' if report.kind == 'minimum' else 'shortfall_now'}",
+                       short)
+            s.text("）")
+        claims.append(s.text("。").claim())
+    return claims
+
+
+def _allocation_table(a: Allocation) -> Table:
+    rows = []
+    for item in a.lines:
+        line, r = item.line, item.region
+        decimals = line.indicator.decimals
+        rows.append((Cell(line.name), Cell(line.indicator.unit), _maybe(r.current, 0), _maybe(r.ratio, decimals),
+                     Cell(f"{line.target:.3g}", round(line.target, 3), None),
+                     _maybe(None if r.population_target is None else r.population_target / 1e4, 2),
+                     _maybe(r.needed, 0), _maybe_signed(r.gap), _maybe(r.annual, 1)))
+    return Table("allocation", f"资源配置规划表（{a.current_year}年现状，{a.year}年规划）",
+                 ("项目", "单位", "现状总数", "现状配置", "目标配置", "规划人口(万人)", "需要总数", "缺口", "年均增量"),
+                 tuple(rows), (4.6, 0.9, 1.5, 1.3, 1.3, 1.6, 1.5, 1.4, 1.5),
+                 note="注：配置为每千（万、十万）人口数；需要总数 = 目标配置 × 规划人口 ÷ 系数（向上取整）；"
+                      "缺口为负表示已超出标准。")
+
+
+def _maybe(number: float | None, decimals: int) -> Cell:
+    return Cell("—") if number is None else Cell(f"{number:.{decimals}f}", round(number, decimals), decimals)
+
+
+def _maybe_signed(number: float | None) -> Cell:
+    return Cell("—") if number is None else _signed(number)

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from healthplan.web.api import data, indicators, orgunits, plans, registry, session, users
+from healthplan.web.api import (
+    access,
+    allocation,
+    data,
+    indicators,
+    orgunits,
+    plans,
+    registry,
+    session,
+    tasks,
+    users,
+)
 
 router = APIRouter(prefix="/api")
-for module in (session, users, orgunits, indicators, plans, registry, data):
+for module in (session, users, orgunits, indicators, plans, registry, data, access, allocation, tasks):
     router.include_router(module.router)

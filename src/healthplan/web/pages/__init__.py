@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from healthplan.web.pages import account, dashboard, data, plans, registry, users
+from healthplan.web.pages import access, account, allocation, dashboard, data, plans, registry, tasks, users
 
 router = APIRouter(include_in_schema=False)
-for module in (account, dashboard, registry, data, plans, users):
+for module in (account, dashboard, registry, data, plans, users, access, allocation, tasks):
     router.include_router(module.router)
