@@ -9,10 +9,11 @@ one that holds it):
 
 Each phase keeps ``--clients`` connections busy (each sends its next request as soon as the last answer came)
 for ``--seconds``, with ``wrk`` (Debian package ``wrk``; its own C client leaves the two cores to the server) or,
-with ``--client python`` or when wrk is missing, asyncio/httpx clients. The server is one uvicorn process (as
-``make demo`` runs it) with one analytics engine, or ``--workers N`` processes with an engine each.
+with ``--client python`` or when wrk is missing, asyncio/httpx clients. The server runs as ``make demo`` runs it: one
+uvicorn worker process per core (at most 4), each with its own analytics engine; ``--workers N`` sets the count
+(``--workers 1``: the single-process tail, p95 ≈ 0.3–0.5 s on 2 cores).
 Goal (issue 3): p95 ≤ 150 ms for the overview and the indicator API at 50 clients on this machine.
-Run: ``python -m benchmarks.web.latency [--seconds 15] [--clients 50] [--client wrk|python] [--workers 1]
+Run: ``python -m benchmarks.web.latency [--seconds 15] [--clients 50] [--client wrk|python] [--workers N]
 [--database URL]``.
 """
 
@@ -36,6 +37,7 @@ import httpx
 from healthplan.demo.build import build_demo
 from healthplan.store.database import Database
 from healthplan.store.users import Role, create_token, create_user, get_user, list_users
+from healthplan.web.server import default_workers
 
 PLAN = "jincheng-14th-health-services"
 BENCH_USER = "bench_admin"
@@ -136,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--database", help="a database that already holds the 晋城 demo")
     parser.add_argument("--client", choices=("wrk", "python"), default="wrk" if shutil.which("wrk") else "python")
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes (healthplan serve --workers)")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="server worker processes (healthplan serve --workers; default as serve: one per core)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="healthplan-bench-") as folder:
         url = args.database or f"sqlite:///{Path(folder) / 'demo.db'}"

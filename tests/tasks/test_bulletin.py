@@ -91,6 +91,10 @@ def test_periods_must_match_the_document() -> None:
         parse_period("202312", PeriodType.QUARTER)
     with pytest.raises(HealthplanError):
         parse_period("2023Q5", PeriodType.QUARTER)
+    # the following period must exist too (was an internal error: ValueError 2201)
+    with pytest.raises(HealthplanError, match="超出可用范围"):
+        parse_period("2200", PeriodType.YEAR)
+    assert parse_period("2199", PeriodType.YEAR).end == D(2199, 12, 31)
 
 
 def _document_xml(path: Path, part: str = "word/document.xml") -> str:

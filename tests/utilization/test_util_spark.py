@@ -24,20 +24,23 @@ pytest.importorskip("pyspark")
 if shutil.which("java") is None:
     pytest.skip("Spark needs a Java runtime", allow_module_level=True)
 
-CONF = """# like spark-defaults.conf
-spark.sql.shuffle.partitions 2
-spark.driver.memory=1g
-spark.ui.enabled false
-"""
+# The example cluster configuration the docs point to (docs/utilization.md §7): the tests run with it, in local mode.
+CLUSTER_CONF = Path(__file__).parents[2] / "benchmarks" / "utilization" / "spark-cluster.conf"
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Connection]:
-    conf = tmp_path_factory.mktemp("spark") / "spark.conf"
-    conf.write_text(CONF, encoding="utf-8")
-    connection = connect(Engine.SPARK, master="local[1]", conf=read_spark_conf(conf))
+def spark() -> Iterator[Connection]:
+    connection = connect(Engine.SPARK, master="local[1]", conf=read_spark_conf(CLUSTER_CONF))
     yield connection
     connection.close()
+
+
+def test_conf_lines_take_either_separator(tmp_path: Path) -> None:
+    conf = tmp_path / "spark.conf"
+    conf.write_text("# like spark-defaults.conf\nspark.sql.shuffle.partitions 2\n\nspark.driver.memory=1g\n",
+                    encoding="utf-8")
+    assert read_spark_conf(conf) == {"spark.sql.shuffle.partitions": "2", "spark.driver.memory": "1g"}
+    assert read_spark_conf(CLUSTER_CONF)["spark.sql.adaptive.enabled"] == "true"
 
 
 def _without_engine(data: dict[str, object]) -> dict[str, object]:

@@ -88,3 +88,12 @@ def as_user(web_app: FastAPI) -> Login:
 @pytest.fixture
 def fresh_as_user(fresh_web_db: Database) -> Login:
     return login_factory(make_app(fresh_web_db))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, for the browser tests (``tests/web/served.py``)."""
+    from tests.web.served import chromium
+
+    with chromium() as launched:
+        yield launched

@@ -7,70 +7,23 @@ changes "建议新增 N 个站点" — the map and the figures follow. Screensho
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 
-from healthplan.store.database import Database
-from healthplan.store.setup import initialise
-from healthplan.web import demo
+from tests.web.served import NEEDS_CHROMIUM, Site, log_in, served_site
 from tests.web.test_web_access import TOWNSHIPS, add_access_data
-from tests.web.test_web_browser import CHROMIUM, Site, browser, log_in
-from tests.web.web_region import COUNTIES, build_web_region
+from tests.web.web_region import COUNTIES
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="apt-get install chromium fonts-noto-cjk")
-__all__ = ["browser"]  # the Chromium fixture of the main browser test, shared
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The small 晋城 with township seats and an emergency center, the demo users, served on a free port."""
-    folder = tmp_path_factory.mktemp("access-site")
-    db = Database(f"sqlite:///{folder / 'site.db'}")
-    initialise(db)
-    build_web_region(db, users={})
-    add_access_data(db)
-    for step in demo.steps(("jincheng",)):
-        step.run(db, "demo")
-    db.dispose()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    env = {k: v for k, v in os.environ.items() if k != "HEALTHPLAN_DATA_DIR"}
-    server = subprocess.Popen([sys.executable, "-m", "healthplan.cli", "--database", db.url, "serve", "--host",
-                               "127.0.0.1", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, env={**env, "COLUMNS": "200"})
-    url = f"http://127.0.0.1:{port}"
-    printed = ""
-    try:
-        assert server.stdout is not None
-        while "jc_viewer" not in printed:
-            line = server.stdout.readline()
-            assert line, f"server ended early:\n{printed}"
-            printed += line
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        found = re.search(r"password: (demo-\S+?)）", printed)
-        assert found is not None, printed
-        shots = Path(os.environ.get("HEALTHPLAN_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-        shots.mkdir(parents=True, exist_ok=True)
-        yield Site(url, found.group(1), shots)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with served_site(tmp_path_factory, "access-site", lambda db, _: add_access_data(db)) as served:
+        yield served
 
 
 def test_access_map_and_changing_n(browser: object, site: Site) -> None:

@@ -8,106 +8,22 @@ city approve, and sees 泽州县's editor refused 高平市's unapproved data. S
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import pytest
 
-from healthplan.store.database import Database
-from healthplan.store.setup import initialise
-from healthplan.web import demo
-from tests.web.web_region import GAOPING, PLAN, ZEZHOU, build_web_region, hospital
+from tests.web.served import NEEDS_CHROMIUM, Site, log_in, served_site
+from tests.web.web_region import GAOPING, PLAN, ZEZHOU, hospital
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update"]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="apt-get install chromium fonts-noto-cjk")
-
-
-@dataclass
-class Site:
-    url: str
-    password: str
-    shots: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    folder = tmp_path_factory.mktemp("site")
-    db = Database(f"sqlite:///{folder / 'site.db'}")
-    initialise(db)
-    build_web_region(db, users={})
-    env = {k: v for k, v in os.environ.items() if k != "HEALTHPLAN_DATA_DIR"}
-    for step in demo.steps(("jincheng",)):
-        step.run(db, "demo")
-    db.dispose()
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "healthplan.cli", "--database", db.url, "serve", "--host",
-                               "127.0.0.1", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, env={**env, "COLUMNS": "200"})
-    url = f"http://127.0.0.1:{port}"
-    printed = ""
-    try:
-        assert server.stdout is not None
-        while "jc_viewer" not in printed:
-            line = server.stdout.readline()
-            assert line, f"server ended early:\n{printed}"
-            printed += line
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/login", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        assert f"{url}/" in printed
-        found = re.search(r"password: (demo-\S+?)）", printed)
-        assert found is not None, printed
-        shots = Path(os.environ.get("HEALTHPLAN_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
-        shots.mkdir(parents=True, exist_ok=True)
-        yield Site(url, found.group(1), shots)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def log_in(browser: object, site: Site, username: str) -> object:
-    from playwright.sync_api import Browser, expect
-
-    assert isinstance(browser, Browser)
-    page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
-    page.goto(f"{site.url}/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", site.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/overview$"))
-    expect(page.locator("header .who")).to_be_visible()
-    return page
+    with served_site(tmp_path_factory, "site") as served:
+        assert f"{served.url}/" in served.printed
+        yield served
 
 
 def test_overview_and_the_county_map(browser: object, site: Site) -> None:

@@ -1,5 +1,5 @@
 """任务 pages and API: the ledger of a small 泽州县 reform plan on a date, filters, one task, progress reports with
-evidence files (CSRF, scope, audit), the 季通报 and its documents — on SQLite and PostgreSQL."""
+evidence files (CSRF, scope, audit), the 月监控, 季通报 and 年考核 with their documents — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from docx import Document
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from healthplan.cli import main
+from healthplan.domain.periods import PeriodType
 from healthplan.domain.plans import Plan
 from healthplan.store import audit
 from healthplan.store.database import Database
@@ -24,6 +26,7 @@ from healthplan.store.plans import save_plan
 from healthplan.store.setup import initialise
 from healthplan.store.users import create_token, get_user
 from healthplan.tasks.files import import_tasks
+from healthplan.tasks.ledger import load_ledger
 from healthplan.tasks.progress import add_reports, report
 from healthplan.web import task_ledger
 from healthplan.web.server import data_dir
@@ -42,7 +45,7 @@ TASKS = """泽州县深化医改重点工作任务清单
 3,理顺运行机制,完成医疗集团资产剥离并纳入统一管理,王强,县卫体局,陈喜,2023年8月底完成剥离，2023年10月底纳入管理,
 4,推进信息化,建成县域全民健康信息平台,王强,县卫体局,孙宁,2023年12月底,
 """
-ROLES = ("admin", "zz", "gp", "viewer")
+ROLES = ("admin", "zz", "gp", "analyst", "viewer")
 
 
 def load_tasks(db: Database, folder: Path) -> None:
@@ -165,7 +168,7 @@ def test_reporting_progress_with_evidence(database: Database, tmp_path: Path, ev
     assert "进展已报送" in shown and "平台已上线运行" in shown and "task-completed" in shown
     link = re.search(r'<a href="([^"]+)" class="evidence">验收报告.pdf</a>', shown)
     assert link is not None
-    got = zz.get(link.group(1).replace("&amp;", "&"))
+    got = zz.get(link.group(1).replace("&", "&"))
     assert got.status_code == 200 and got.content == b"%PDF-1.4 acceptance"
     assert "attachment" in got.headers["content-disposition"]
     stored = list(evidence_dir.rglob("*.pdf"))
@@ -257,11 +260,149 @@ def test_the_quarterly_bulletin_and_its_documents(tasks_app: FastAPI, tasks_db: 
 
 def test_the_task_endpoints_are_in_the_openapi_schema(tasks_app: FastAPI) -> None:
     paths = login_factory(tasks_app)("viewer").get("/api/openapi.json").json()["paths"]
-    assert {"/api/tasks", "/api/tasks/bulletin", "/api/tasks/bulletin.{fmt}", "/api/tasks/{task}",
+    assert {"/api/tasks", "/api/tasks/bulletin", "/api/tasks/bulletin.{fmt}", "/api/tasks/monitor",
+            "/api/tasks/monitor.{fmt}", "/api/tasks/yearly", "/api/tasks/yearly.{fmt}", "/api/tasks/{task}",
             "/api/tasks/{task}/reports", "/api/tasks/{task}/reports/{day}/evidence"} <= set(paths)
     assert "multipart/form-data" in paths["/api/tasks/{task}/reports"]["post"]["requestBody"]["content"]
 
 
-def test_quarters_offered_for_the_bulletin() -> None:
-    assert task_ledger.last_closed_quarter(dt.date(2024, 1, 10)) == "2023Q4"
-    assert task_ledger.last_closed_quarter(dt.date(2024, 5, 1)) == "2024Q1"
+def test_the_monthly_list_and_its_documents(tasks_app: FastAPI, tasks_db: Database,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    browser, _ = page_login(tasks_app, "zz")
+    html = browser.get(f"/tasks/monitor?plan={PLAN}&month=202311").text
+    assert "2023年11月重点工作任务监控清单" in html and "统计截至 2023-11-30" in html
+    tabs = html[html.index('id="document-tabs"'):html.index("</nav>", html.index('id="document-tabs"'))]
+    assert re.findall(r'href="([^"]+)" data-document="(\w+)"', tabs) == [
+        (f"/tasks?plan={PLAN}&date=2023-11-30", "ledger"), (f"/tasks/monitor?plan={PLAN}&month=202311", "monitor"),
+        (f"/tasks/bulletin?plan={PLAN}&quarter=2023Q4", "bulletin"), (f"/tasks/yearly?plan={PLAN}&year=2023", "yearly")]
+    assert 'data-document="monitor" class="active"' in tabs
+    table = html[html.index('id="monitor-tasks"'):html.index("</table>", html.index('id="monitor-tasks"'))]
+    assert codes(table) == ["1", "2", "3", "4"]
+    assert re.findall(r'<tr class="group"><th colspan="8">([^<]+)</th>', table) == ["一、健全推进机制", "二、深化综合改革"]
+    rows = {code: table[table.index(f'<tr data-code="{code}"'):] for code in "1234"}
+    rows = {code: row[:row.index("</tr>")] for code, row in rows.items()}
+    assert [re.search(r'data-status="(\w+)"', rows[c]).group(1) for c in "1234"] == [  # type: ignore[union-attr]
+        "continuing", "completed", "overdue", "not_started"]
+    assert "31 天" in rows["3"] and "60%" in rows["3"] and "2023-09-10 资产清查进行中" in rows["3"]  # due 10-31
+    assert "2023-10-12 常务会议研究1次" in rows["1"] and "尚未报送进展" in rows["4"]
+    milestones = html[html.index('id="bulletin-milestones"'):]
+    assert '<tr data-task="3">' in milestones and "完成剥离" in milestones and "task-overdue" in milestones
+    assert re.findall(r'<li data-code="(\w+)">', html) == ["4"]  # due in December
+    assert 'href="/api/tasks/monitor.xlsx?plan=zz-reform&month=202311"' in html
+    api = browser.get(f"/api/tasks/monitor?plan={PLAN}&month=202311").json()
+    assert main(["--database", tasks_db.url, "tasks", "monitor", "--month", "202311", "--format", "json"]) == 0
+    assert api == json.loads(capsys.readouterr().out)
+    assert api["summary"] == {"not_started": 1, "in_progress": 0, "completed": 1, "overdue": 1, "continuing": 1,
+                              "total": 4, "due": 0, "on_time": 0}
+    docx = browser.get(f"/api/tasks/monitor.docx?plan={PLAN}&month=202311")
+    assert docx.status_code == 200 and docx.headers["content-type"].endswith("wordprocessingml.document")
+    assert "2023%E5%B9%B411%E6%9C%88" in docx.headers["content-disposition"]  # 2023年11月… as the file name
+    document = Document(io.BytesIO(docx.content))
+    assert "2023年11月重点工作任务监控清单" in "\n".join(p.text for p in document.paragraphs)
+    listed = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert [row[0] for row in listed[1:]] == ["1", "2", "3", "4"] and listed[3][5] == "逾期（31天）"
+    xlsx = browser.get(f"/api/tasks/monitor.xlsx?plan={PLAN}&month=202311")
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["责任单位汇总", "任务清单", "逾期任务", "阶段节点"]
+    statuses = [(row[0], row[9]) for row in book["任务清单"].iter_rows(min_row=4, values_only=True)]
+    assert statuses == [("1", "持续推进"), ("2", "已完成"), ("3", "逾期"), ("4", "未启动")]
+    viewer, _ = page_login(tasks_app, "viewer")
+    assert "monitor.docx" not in viewer.get(f"/tasks/monitor?plan={PLAN}&month=202311").text
+    assert viewer.get(f"/api/tasks/monitor.docx?plan={PLAN}&month=202311").status_code == 403
+    analyst = login_factory(tasks_app)("analyst")
+    assert analyst.get(f"/api/tasks/monitor.xlsx?plan={PLAN}&month=202311").status_code == 200
+
+
+def test_the_yearly_table_and_its_documents(database: Database, tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    build_web_region(database, {k: v for k, v in USERS.items() if k in ROLES})
+    load_tasks(database, tmp_path)
+    add_reports(database, PLAN, [report("3", dt.date(2023, 11, 20), 100, "已纳入统一管理", "", "test")], "test")
+    app = make_app(database)
+    browser, _ = page_login(app, "admin")
+    html = browser.get(f"/tasks/yearly?plan={PLAN}&year=2023").text
+    assert "2023年度重点工作任务考核表" in html and 'data-document="yearly" class="active"' in html
+
+    def unit_row(unit: str) -> list[str]:
+        row = html[html.index(f'<tr data-unit="{unit}">'):]
+        return re.findall(r'<td class="num[^"]*"[^>]*>([^<]*)</td>', row[:row.index("</tr>")])
+
+    # tasks, due, on time, late, overdue, continuing, completed, on-time rate, completion rate — by hand: 县卫体局
+    # has 2 (due 08-31, done 08-25), 3 (due 10-31, done 11-20: late) and 4 (due 12-31, never reported)
+    assert unit_row("县卫体局") == ["3", "3", "1", "1", "1", "0", "2", "33.3%", "66.7%"]
+    assert unit_row("县医改办") == ["2", "1", "1", "0", "0", "1", "1", "100%", "100%"]
+    assert "按时完成率 = 按时完成任务数 ÷ 本年度到期任务数" in html
+    assert 'id="monitor-tasks"' not in html and "下期到期任务" not in html
+    api = browser.get(f"/api/tasks/yearly?plan={PLAN}&year=2023").json()
+    assert main(["--database", database.url, "tasks", "yearly", "--year", "2023", "--format", "json"]) == 0
+    assert api == json.loads(capsys.readouterr().out)
+    health = next(u for u in api["units"] if u["unit"] == "县卫体局")
+    assert health["late_tasks"] == ["3"] and health["overdue_tasks"] == ["4"]
+    assert (health["on_time_rate"], health["completion_rate"]) == (pytest.approx(1 / 3), pytest.approx(2 / 3))
+    docx = browser.get(f"/api/tasks/yearly.docx?plan={PLAN}&year=2023")
+    document = Document(io.BytesIO(docx.content))
+    assert "2023年度重点工作任务考核表" in "\n".join(p.text for p in document.paragraphs)
+    table = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    assert table[0][-2:] == ["按时完成率", "完成率"]
+    assert next(row for row in table if row[0] == "县卫体局")[-2:] == ["33.3%", "66.7%"]
+    xlsx = browser.get(f"/api/tasks/yearly.xlsx?plan={PLAN}&year=2023")
+    assert xlsx.headers["content-type"].endswith("spreadsheetml.sheet")
+    units = list(load_workbook(io.BytesIO(xlsx.content))["责任单位汇总"].iter_rows(min_row=4, values_only=True))
+    assert [(row[0], row[8], row[9]) for row in units] == [("县医改办", 100.0, 100.0), ("县卫体局", 33.3, 66.7)]
+    viewer = login_factory(app)("viewer")
+    assert viewer.get(f"/api/tasks/yearly.xlsx?plan={PLAN}&year=2023").status_code == 403
+    assert viewer.get(f"/api/tasks/yearly?plan={PLAN}&year=2023").json() == api
+    english = browser.get("/lang/en?next=" + quote(f"/tasks/yearly?plan={PLAN}&year=2023")).text
+    assert "Yearly assessment" in english and "On-time rate" in english
+    browser.get("/lang/zh")
+
+
+def test_a_wrong_month_or_year_is_a_bilingual_400(tasks_app: FastAPI) -> None:
+    client = login_factory(tasks_app)("viewer")
+    for path, query, zh, en in (
+            ("monitor", "month=2023-11", "月监控的月份写作 202311", "a month is written 202311"),
+            ("monitor", "month=2023Q4", "不是月度期间", "is not a month period"),
+            ("yearly", "year=2023Q4", "不是年度期间", "is not a year period"),
+            ("yearly", "year=23", "年考核的年度写作 2023", "a year is written 2023"),
+            ("yearly", "year=2200", "超出可用范围", "is out of range"),
+            ("bulletin", "quarter=2023", "不是季度期间", "is not a quarter period")):
+        answer = client.get(f"/api/tasks/{path}?plan={PLAN}&{query}")
+        assert answer.status_code == 400, (path, query)
+        error = answer.json()["error"]
+        assert zh in error["zh"] and en in error["en"], error
+    assert client.get(f"/api/tasks/yearly?plan={PLAN}").status_code == 422  # the year is required
+    admin = login_factory(tasks_app)("admin")
+    assert admin.get(f"/api/tasks/monitor.pdf?plan={PLAN}&month=202311").status_code == 422
+    assert admin.get(f"/api/tasks/yearly.docx?plan={PLAN}&year=x").json()["error"]["en"].startswith("invalid period")
+    browser, _ = page_login(tasks_app, "viewer")
+    page = browser.get(f"/tasks/monitor?plan={PLAN}&month=2023-11")
+    assert page.status_code == 400 and "月监控的月份写作 202311" in page.text
+    english = browser.get("/lang/en?next=" + quote(f"/tasks/yearly?plan={PLAN}&year=abc"))
+    assert english.status_code == 400 and "a year is written 2023" in english.text
+    browser.get("/lang/zh")
+
+
+def test_the_ledger_links_to_the_three_documents(tasks_app: FastAPI) -> None:
+    browser, _ = page_login(tasks_app, "viewer")
+    html = browser.get(f"/tasks?plan={PLAN}&date=2023-11-15").text
+    links = dict((name, href) for href, name in re.findall(r'href="([^"]+)" data-document="(\w+)"', html))
+    assert links == {"ledger": f"/tasks?plan={PLAN}&date=2023-11-15",  # the last closed periods
+                     "monitor": f"/tasks/monitor?plan={PLAN}&month=202310",
+                     "bulletin": f"/tasks/bulletin?plan={PLAN}&quarter=2023Q3",
+                     "yearly": f"/tasks/yearly?plan={PLAN}&year=2022"}
+    assert 'data-document="ledger" class="active"' in html
+    for name, href in links.items():
+        assert browser.get(href).status_code == 200, name
+    default = browser.get("/tasks/yearly").text  # the only plan, the last closed year
+    assert f"{dt.date.today().year - 1}年度重点工作任务考核表" in default
+
+
+def test_periods_offered_for_the_documents(tasks_db: Database) -> None:
+    assert task_ledger.last_closed(PeriodType.QUARTER, dt.date(2024, 1, 10)) == "2023Q4"
+    assert task_ledger.last_closed(PeriodType.QUARTER, dt.date(2024, 5, 1)) == "2024Q1"
+    assert task_ledger.last_closed(PeriodType.MONTH, dt.date(2024, 1, 10)) == "202312"
+    assert task_ledger.last_closed(PeriodType.YEAR, dt.date(2024, 1, 10)) == "2023"
+    ledger = load_ledger(tasks_db, PLAN)  # its first date: the report of 2023-08-25
+    assert task_ledger.periods(ledger, PeriodType.MONTH, dt.date(2023, 10, 15)) == ["202310", "202309", "202308"]
+    assert task_ledger.periods(ledger, PeriodType.QUARTER, dt.date(2024, 2, 1)) == ["2024Q1", "2023Q4", "2023Q3"]
+    assert task_ledger.periods(ledger, PeriodType.YEAR, dt.date(2025, 6, 1)) == ["2025", "2024", "2023"]

@@ -158,6 +158,11 @@ def parse_period(code: str, kind: PeriodType) -> Period:
         raise HealthplanError(*str(exc).split(" / ", 1)) from None
     if period.type is not kind:
         raise HealthplanError(f"“{code}”不是{kind.label}度期间", f"{code!r} is not a {KINDS[kind]} period")
+    try:
+        period.shift(1)  # a bulletin lists what falls due in the following period
+    except ValueError:
+        raise HealthplanError(f"期间“{code}”超出可用范围（1900—2199 年）",
+                              f"period {code!r} is out of range (years 1900–2199)") from None
     return period
 
 

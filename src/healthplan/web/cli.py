@@ -19,12 +19,14 @@ app = typer.Typer(help="网站用户与 API 令牌 / web users and API tokens", 
 def serve(ctx: typer.Context,
           host: Annotated[str, typer.Option(help="监听地址 / address to listen on")] = "127.0.0.1",
           port: Annotated[int, typer.Option(help="端口 / port")] = 8000,
-          workers: Annotated[int, typer.Option(min=1, max=64, help="工作进程数（各自一个分析引擎）/ worker processes")]
-          = 1) -> None:
+          workers: Annotated[int | None, typer.Option(
+              min=1, max=64, help="工作进程数（各自一个分析引擎；默认每个处理器核一个，最多 4 个）/ worker processes "
+                                  "(each with its own engine; default one per core, at most 4)")] = None) -> None:
     """启动网站（前台运行，Ctrl-C 停止）/ run the web site in the foreground."""
+    from healthplan.web.server import default_workers
     from healthplan.web.server import serve as run
 
-    run(context_of(ctx).ready(), host, port, workers)
+    run(context_of(ctx).ready(), host, port, workers if workers is not None else default_workers())
 
 
 def _password(given: str | None, generate: bool) -> tuple[str, bool]:

@@ -256,11 +256,13 @@ class Document:
     name: str  # the page, the API path and the ``healthplan tasks`` command
     parameter: str  # the query parameter, as the command's option
     label: str
+    period_label: str
+    example: str  # how its period is written
 
 
-DOCUMENTS = (Document(PeriodType.MONTH, "monitor", "month", "月监控"),
-             Document(PeriodType.QUARTER, "bulletin", "quarter", "季通报"),
-             Document(PeriodType.YEAR, "yearly", "year", "年考核"))
+DOCUMENTS = (Document(PeriodType.MONTH, "monitor", "month", "月监控", "月份", "202311"),
+             Document(PeriodType.QUARTER, "bulletin", "quarter", "季通报", "季度", "2023Q4"),
+             Document(PeriodType.YEAR, "yearly", "year", "年考核", "年度", "2023"))
 MONITOR, BULLETIN, YEARLY = DOCUMENTS
 
 
@@ -293,12 +295,11 @@ def periods(ledger: Ledger, kind: PeriodType, today: dt.date) -> list[str]:
 
 def document(state: AppState, plan_code: str, kind: Document, code: str) -> bulletins.Bulletin:
     """The figures of ``kind`` for the period ``code`` — a period code as the CLI takes it."""
-    period = bulletins.parse_period(code, kind.kind)
     try:
-        period.shift(1)  # the document names what falls due next
-    except ValueError:
-        raise HealthplanError(f"“{code}”超出可用的期间范围（1900–2199 年）",
-                              f"{code!r} is outside the periods available (1900–2199)") from None
+        period = bulletins.parse_period(code, kind.kind)
+    except HealthplanError as exc:
+        raise HealthplanError(f"{exc.zh}；{kind.label}的{kind.period_label}写作 {kind.example}",
+                              f"{exc.en}; a {kind.parameter} is written {kind.example}") from None
     return bulletins.build(load_ledger(state.database, plan_code), period)
 
 

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 
 from healthplan.domain.problems import HealthplanError, NotFound, Problem, ValidationFailed
 from healthplan.tasks.ledger import load_ledger
+from healthplan.tasks.names import group_label
 from healthplan.tasks.status import TaskStatus
 from healthplan.web import task_ledger
 from healthplan.web.deps import Caller, State
@@ -54,8 +55,10 @@ def _document_page(request: Request, caller: Caller, state: State, kind: task_le
     result = task_ledger.document(state, code, kind, period or task_ledger.last_closed(kind.kind, today))
     ledger = load_ledger(state.database, code)
     return render(request, "tasks_bulletin.html", {
-        "result": result, "kind": kind, "documents": task_ledger.DOCUMENTS, "plan": ledger.plan,
+        "result": result, "kind": kind, "plan": ledger.plan,
+        "tabs": [(d, task_ledger.containing(result.as_of, d.kind).code) for d in task_ledger.DOCUMENTS],
         "lines": {line.task.code: line for line in result.lines}, "summary": result.to_json()["summary"],
+        "groups": {line.task.code: group_label(line.task) for line in result.lines},
         "periods": task_ledger.periods(ledger, kind.kind, today), "plans": task_ledger.ledger_plans(state),
         "statuses": list(TaskStatus), "can_download": caller.user.role in DOWNLOAD})
 
