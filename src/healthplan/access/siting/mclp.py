@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -21,6 +22,14 @@ FORMULATION = (
     "maximal covering: max sum w_r z_r s.t. z_r <= sum_{j: d_rj<=S} y_j, sum y_j = p, 0<=z<=1, y binary; "
     "demand with identical coverage sets aggregated, demand already covered by fixed sites moved to the offset"
 )
+
+
+# Models of a city's size are solved at the root; HiGHS's presolve and primal heuristics cost more than they
+# find after the greedy warm start (San Francisco: 8.6 → 5.3 ms). ``options.highs`` can switch them back on.
+HIGHS_DEFAULTS: dict[str, bool | int | float | str] = {
+    "presolve": "off",
+    "mip_heuristic_effort": 0.0,
+}
 
 
 def mclp(
@@ -67,7 +76,8 @@ def mclp(
     )
     warm = greedy_max_cover(cover, instance.weights, is_fixed, p)
     start = np.concatenate([warm, sets[:, warm].any(axis=1)]).astype(np.float64)
-    outcome = solve(mip, start, options or SolverOptions())
+    chosen = options or SolverOptions()
+    outcome = solve(mip, start, replace(chosen, highs={**HIGHS_DEFAULTS, **chosen.highs}))
     return build_result(
         model="MCLP",
         formulation=FORMULATION,

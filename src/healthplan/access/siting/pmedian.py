@@ -17,7 +17,9 @@ O(n m) nonzeros, and there is one ``z`` per distinct distance rather than one ``
 equals the strong formulation's (``z_i^k`` is one minus the share of ``i`` assigned within ``D_i^k``).
 Elloumi's reduction stops demand ``i`` at level ``K_i``, the first distance within which some site is surely
 open: ``m - p + 1`` candidates (at most ``m - p`` can be closed) or a fixed site.  Integer distances, as in
-OR-Library, give few levels.
+OR-Library, give few levels.  Before the model is built, a Lagrangian bound (``reduction.py``) shuts the
+candidates no solution better than the warm start can use and opens those every such solution needs; only the
+rest enter the model.
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ from numpy.typing import ArrayLike, NDArray
 from healthplan.access.siting._highs import Mip, SolverOptions, solve
 from healthplan.access.siting._inputs import Instance, check_p, prepare
 from healthplan.access.siting._warm import greedy_median, swap_median
+from healthplan.access.siting.reduction import Reduction, lagrangian_reduction
 from healthplan.access.siting.result import SitingResult, build_result, solution_objective
 
 # The swap-improved warm start is already a strong incumbent, so HiGHS's own primal heuristics mostly cost time
-# here (about half the solve time on OR-Library pmed6/16/17); ``options.highs`` can switch them back on.
+# here (about half the solve time on OR-Library pmed6/16/17); and once the Lagrangian reduction has removed most
+# candidates, HiGHS's presolve finds little more at a cost (pmed6/12/17/22: 1.5-2x faster without it).
+# ``options.highs`` can switch either back on.
 HIGHS_DEFAULTS: dict[str, bool | int | float | str] = {
+    "presolve": "off",
     "mip_heuristic_effort": 0.0,
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,
@@ -46,7 +52,8 @@ HIGHS_DEFAULTS: dict[str, bool | int | float | str] = {
 
 FORMULATION = (
     "distance-level formulation (Cornuejols, Nemhauser & Wolsey 1980; Elloumi 2010) with consecutive-level "
-    "differences and levels cut at the (m-p+1)-th nearest candidate or the nearest fixed site"
+    "differences and levels cut at the (m-p+1)-th nearest candidate or the nearest fixed site; candidates fixed "
+    "beforehand by a Lagrangian bound against the warm start"
 )
 
 
@@ -77,7 +84,11 @@ def p_median(
     warm = greedy_median(served_cost, served_weight, instance.fixed_mask(), p)
     if np.isfinite(served_weight @ served_cost[:, warm].min(axis=1)):
         warm = swap_median(served_cost, served_weight, warm, ~instance.fixed_mask())
-    mip, start = _level_model(instance, served, p, warm)
+    reduction = lagrangian_reduction(served_weight[:, None] * served_cost, instance.fixed_mask(), p,
+                                     float(served_weight @ served_cost[:, warm].min(axis=1)))
+    if reduction.closed[warm].any() or not warm[reduction.opened].all():  # rounding: keep the model whole
+        reduction = Reduction(np.zeros_like(warm), np.zeros_like(warm), reduction.lower_bound)
+    mip, start = _level_model(instance, served, p, warm, reduction)
     chosen = options or SolverOptions()
     outcome = solve(mip, start, replace(chosen, highs={**HIGHS_DEFAULTS, **chosen.highs}))
     return build_result(
@@ -92,11 +103,14 @@ def p_median(
 
 
 def _level_model(
-    instance: Instance, served: NDArray[np.intp], p: int, warm: NDArray[np.bool_]
+    instance: Instance, served: NDArray[np.intp], p: int, warm: NDArray[np.bool_], reduction: Reduction
 ) -> tuple[Mip, NDArray[np.float64]]:
-    """Build the distance-level MIP and the column vector of the warm start ``warm``."""
+    """Build the distance-level MIP over the candidates the reduction left open to choice, and the column
+    vector of the warm start ``warm``."""
     m = instance.n_candidates
-    is_fixed = instance.fixed_mask()
+    is_fixed = instance.fixed_mask() | reduction.opened
+    usable = ~reduction.closed
+    m_usable = int(usable.sum())
     rows: list[NDArray[np.int64]] = []
     cols: list[NDArray[np.int64]] = []
     vals: list[NDArray[np.float64]] = []
@@ -108,10 +122,10 @@ def _level_model(
     for i in served:
         dist = instance.cost[i]
         weight = float(instance.weights[i])
-        cand = np.flatnonzero(np.isfinite(dist))
+        cand = np.flatnonzero(np.isfinite(dist) & usable)
         levels, level_of = np.unique(dist[cand], return_inverse=True)
         level_of = level_of.reshape(-1)
-        n_levels = min(levels.size, int(np.searchsorted(np.cumsum(np.bincount(level_of)), m - p + 1)) + 1)
+        n_levels = min(levels.size, int(np.searchsorted(np.cumsum(np.bincount(level_of)), m_usable - p + 1)) + 1)
         near_fixed = cand[is_fixed[cand]]
         if near_fixed.size:
             n_levels = min(n_levels, int(np.searchsorted(levels, dist[near_fixed].min())) + 1)
@@ -140,7 +154,7 @@ def _level_model(
     mip = Mip(
         cost=np.concatenate([np.zeros(m), *z_cost]),
         lower=np.concatenate([is_fixed.astype(np.float64), np.zeros(n_z_total)]),
-        upper=np.concatenate([np.ones(m), np.full(n_z_total, np.inf)]),
+        upper=np.concatenate([usable.astype(np.float64), np.full(n_z_total, np.inf)]),
         integer=np.concatenate([np.ones(m, dtype=np.bool_), np.zeros(n_z_total, dtype=np.bool_)]),
         row_lower=lower_rows,
         row_upper=upper_rows,
