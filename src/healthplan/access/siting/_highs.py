@@ -124,15 +124,18 @@ def solve(mip: Mip, start: NDArray[np.float64] | None, options: SolverOptions) -
 @cache
 def _banner_shown() -> bool:
     """HiGHS prints its banner on standard output when the process makes its first solver; standard output
-    belongs to a command's JSON answer, so that first one is made with standard output sent to standard error."""
+    belongs to a command's JSON answer and the banner says nothing a planner needs, so that first solver is made
+    with standard output sent to the null device."""
     sys.stdout.flush()
     saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(2, 1)
+        os.dup2(null, 1)
         highspy.Highs()  # type: ignore[no-untyped-call]  # highspy leaves Highs.__init__ unannotated
     finally:
         os.dup2(saved, 1)
         os.close(saved)
+        os.close(null)
     return True
 
 
