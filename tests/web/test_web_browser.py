@@ -105,3 +105,23 @@ def test_an_editor_is_refused_another_countys_unapproved_data(browser: object, s
     page.screenshot(path=str(site.shots / "07-city-map-withheld.png"), full_page=True)
     response = page.goto(f"{site.url}/overview?plan={PLAN}&year=2024")
     assert response is not None and response.status == 403
+
+
+def test_api_docs_render_from_the_vendored_swagger_ui(browser: object, site: Site) -> None:
+    """/api/docs draws the OpenAPI operations with the Swagger UI bundle shipped in the package, offline."""
+    from playwright.sync_api import Browser, Request, expect
+
+    assert isinstance(browser, Browser)
+    page = browser.new_context(locale="zh-CN").new_page()
+    requested: list[str] = []
+
+    def note(request: Request) -> None:
+        requested.append(request.url)
+
+    page.on("request", note)
+    page.goto(f"{site.url}/api/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("healthplan API")
+    expect(page.locator(".swagger-ui .opblock-summary-path[data-path='/api/me']").first).to_be_visible()
+    assert page.locator(".swagger-ui .opblock").count() > 20
+    assert all(url.startswith(site.url) for url in requested), [u for u in requested if not u.startswith(site.url)]
+    page.screenshot(path=str(site.shots / "05-api-docs.png"))
